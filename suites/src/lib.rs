@@ -1,0 +1,57 @@
+//! # agilis-suites — the algorithm registry
+//!
+//! Every algorithm agilis can use is described once, in [`registry`]: its
+//! name, 16-bit code point, kind (KEM, signature, AEAD, KDF), the
+//! **family** whose hardness it rests on, its NIST security category, its
+//! sizes and the implementation behind it. Hybrids (KEM combiners and
+//! composite signatures) are first-class entries whose components come from
+//! two independent families, so a session stays secure while either family
+//! holds.
+//!
+//! Higher layers (`negotiate`, `driver`, the CLI) never match on algorithm
+//! names: they ask the registry for a descriptor and for the scheme behind a
+//! code point ([`kem::scheme`], [`sig::scheme`], [`aead::AeadKey::new`],
+//! [`kdf::derive`]).
+//!
+//! [`profile`] holds the named policy bundles (`anchor`, `vehicle`,
+//! `constrained`) and [`registry::Registry`] the run-time withdrawal of an
+//! algorithm or a whole family.
+//!
+//! ## Features
+//! - `std` (default): everything. The PQC crates need `std`.
+//! - `aws-lc` (default): AES-256-GCM and ChaCha20-Poly1305 through aws-lc-rs.
+//! - without default features the crate is `no_std`: the registry table, the
+//!   AEADs (portable RustCrypto code) and the KDFs. `alloc` adds the
+//!   `Vec`-returning helpers.
+#![no_std]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod aead;
+mod error;
+pub mod kdf;
+pub mod registry;
+#[cfg(feature = "alloc")]
+mod secret;
+
+#[cfg(feature = "std")]
+pub mod kem;
+#[cfg(feature = "std")]
+pub mod profile;
+#[cfg(feature = "std")]
+pub mod sig;
+#[cfg(feature = "std")]
+mod rng;
+
+pub use error::Error;
+pub use registry::{Algorithm, Family, Kind};
+#[cfg(feature = "alloc")]
+pub use secret::SecretBytes;
+
+/// Result alias used throughout the crate.
+pub type Result<T> = core::result::Result<T, Error>;
