@@ -1,1 +1,403 @@
-fn main() {}
+//! `agilis`: the command-line face of the agilis crates. A thin layer: every
+//! command parses its arguments, calls `agilis-suites`, and prints.
+//!
+//! Exit status: 0 success; 1 authentication or verification failed; 2 bad
+//! input (arguments, hex, lengths, unknown names); 3 anything else.
+
+mod demo;
+mod input;
+mod table;
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use agilis_suites::registry::{self, Registry, Withdrawal};
+use agilis_suites::{Error, Kind, aead::AeadKey, kem, profile, sig};
+use clap::{Args, Parser, Subcommand};
+
+use input::{Input, Output, Part};
+
+#[derive(Parser)]
+#[command(
+    name = "agilis",
+    version,
+    about = "Post-quantum and lightweight crypto-agility toolkit for 6G links",
+    long_about = "agilis keeps a registry of KEM, signature, AEAD and KDF suites drawn from two \
+independent algorithm families, so that a session stays secure while either family holds.\n\n\
+Binary inputs are given as hex, or as @FILE to read raw bytes from FILE.\n\
+Exit status: 0 ok, 1 authentication/verification failed, 2 bad input, 3 other error.",
+    after_help = "Start with `agilis demo` (a round trip through every suite) or `agilis suites`."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the registry: name, code point, kind, families, category, sizes.
+    Suites(SuitesArgs),
+    /// Seal or open with an AEAD (raw bytes on stdin and stdout).
+    #[command(subcommand)]
+    Aead(AeadCommand),
+    /// Generate keys, encapsulate or decapsulate with any registered KEM, hybrids included.
+    #[command(subcommand)]
+    Kem(KemCommand),
+    /// Generate keys, sign or verify with any registered signature, composites included.
+    #[command(subcommand)]
+    Sign(SignCommand),
+    /// The end-to-end demo: the registry, then a round trip through every suite.
+    Demo(demo::DemoArgs),
+}
+
+#[derive(Args)]
+struct SuitesArgs {
+    /// Print a JSON array instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// Show only what this profile allows (anchor, vehicle, constrained), in its order of preference.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// Withdraw a family (e.g. module-lattice) or an algorithm (e.g. x25519) first. Repeatable.
+    #[arg(long, value_name = "FAMILY_OR_ALG")]
+    withdraw: Vec<String>,
+}
+
+#[derive(Args)]
+struct AeadArgs {
+    /// AEAD suite: ascon-aead128, aes-256-gcm or chacha20-poly1305.
+    #[arg(long)]
+    suite: String,
+    /// Key, hex (16 bytes for ascon-aead128, 32 for the others).
+    #[arg(long)]
+    key: String,
+    /// Nonce, hex (16 bytes for ascon-aead128, 12 for the others). Never reuse one under a key.
+    #[arg(long)]
+    nonce: String,
+    /// Associated data, hex (authenticated, not encrypted).
+    #[arg(long, default_value = "")]
+    aad: String,
+}
+
+#[derive(Subcommand)]
+enum AeadCommand {
+    /// Read plaintext from stdin, write ciphertext‖tag to stdout.
+    Seal(AeadArgs),
+    /// Read ciphertext‖tag from stdin, write the plaintext to stdout only if the tag verifies.
+    Open(AeadArgs),
+}
+
+#[derive(Subcommand)]
+enum KemCommand {
+    /// Generate a key pair. Hex to stdout, or --out FILE (secret key) and FILE.pub.
+    Keygen {
+        /// KEM suite (see `agilis suites`).
+        #[arg(long)]
+        suite: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Encapsulate to a public key. Hex to stdout, or --out FILE (ciphertext) and FILE.ss (shared secret).
+    Encaps {
+        /// KEM suite.
+        #[arg(long)]
+        suite: String,
+        /// Public key: hex, or @FILE.
+        #[arg(long)]
+        pk: Input,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Decapsulate a ciphertext. Hex to stdout, or --out FILE (shared secret).
+    Decaps {
+        /// KEM suite.
+        #[arg(long)]
+        suite: String,
+        /// Secret key: hex, or @FILE.
+        #[arg(long)]
+        sk: Input,
+        /// Ciphertext: hex, or @FILE.
+        #[arg(long)]
+        ct: Input,
+        #[command(flatten)]
+        out: Output,
+    },
+}
+
+#[derive(Subcommand)]
+enum SignCommand {
+    /// Generate a key pair. Hex to stdout, or --out FILE (secret key) and FILE.pub.
+    Keygen {
+        /// Signature suite (see `agilis suites`).
+        #[arg(long)]
+        suite: String,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Sign a message (--msg, or stdin). Hex to stdout, or --out FILE.
+    Sign {
+        /// Signature suite.
+        #[arg(long)]
+        suite: String,
+        /// Secret key: hex, or @FILE.
+        #[arg(long)]
+        sk: Input,
+        /// Message: hex, or @FILE. Read from stdin when absent.
+        #[arg(long)]
+        msg: Option<Input>,
+        #[command(flatten)]
+        out: Output,
+    },
+    /// Verify a signature. Exit 0 if valid, 1 if not.
+    Verify {
+        /// Signature suite.
+        #[arg(long)]
+        suite: String,
+        /// Public key: hex, or @FILE.
+        #[arg(long)]
+        pk: Input,
+        /// Signature: hex, or @FILE.
+        #[arg(long)]
+        sig: Input,
+        /// Message: hex, or @FILE. Read from stdin when absent.
+        #[arg(long)]
+        msg: Option<Input>,
+    },
+}
+
+/// A failure, with the exit status it maps to.
+#[derive(Debug)]
+pub enum Failure {
+    /// The input was wrong: exit 2.
+    BadInput(String),
+    /// Authentication or verification failed: exit 1.
+    Rejected(String),
+    /// Something else (I/O, RNG): exit 3.
+    Other(String),
+    /// The reader of our stdout went away (`agilis suites | head`): stop quietly.
+    BrokenPipe,
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::AuthenticationFailed | Error::InvalidSignature => {
+                Failure::Rejected(e.to_string())
+            }
+            Error::Rng => Failure::Other(e.to_string()),
+            _ => Failure::BadInput(e.to_string()),
+        }
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Failure::BrokenPipe;
+        }
+        Failure::Other(format!("I/O error: {e}"))
+    }
+}
+
+type CliResult = Result<(), Failure>;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Suites(a) => suites(a),
+        Command::Aead(c) => aead(c),
+        Command::Kem(c) => kem_cmd(c),
+        Command::Sign(c) => sign_cmd(c),
+        Command::Demo(a) => demo::run(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            let (code, msg) = match f {
+                Failure::Rejected(m) => (1, m),
+                Failure::BadInput(m) => (2, m),
+                Failure::Other(m) => (3, m),
+                Failure::BrokenPipe => return ExitCode::SUCCESS,
+            };
+            eprintln!("agilis: error: {msg}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// Looks a suite up by name and checks its kind, with a message listing the valid names.
+fn suite_of(name: &str, kind: Kind) -> Result<&'static registry::Algorithm, Failure> {
+    let names = || {
+        registry::of_kind(kind)
+            .map(|a| a.name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match registry::by_name(name) {
+        Ok(a) if a.kind == kind => Ok(a),
+        Ok(a) => Err(Failure::BadInput(format!(
+            "`{name}` is a {}, not a {kind}; {kind} suites: {}",
+            a.kind,
+            names()
+        ))),
+        Err(_) => Err(Failure::BadInput(format!(
+            "unknown {kind} suite `{name}`; {kind} suites: {}",
+            names()
+        ))),
+    }
+}
+
+fn suites(a: SuitesArgs) -> CliResult {
+    let mut reg = Registry::new();
+    for w in &a.withdraw {
+        let what = Withdrawal::parse(w).map_err(|_| {
+            Failure::BadInput(format!(
+                "cannot withdraw `{w}`: not a family ({}) nor a registered algorithm",
+                agilis_suites::Family::ALL.map(|f| f.as_str()).join(", ")
+            ))
+        })?;
+        reg.withdraw(what);
+    }
+    let profile = match &a.profile {
+        Some(p) => Some(profile::by_name(p).map_err(Failure::from)?),
+        None => None,
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if a.json {
+        table::write_json(&mut out, &reg, profile)?;
+    } else {
+        table::write_table(&mut out, &reg, profile)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn aead(c: AeadCommand) -> CliResult {
+    let (args, sealing) = match c {
+        AeadCommand::Seal(a) => (a, true),
+        AeadCommand::Open(a) => (a, false),
+    };
+    let alg = suite_of(&args.suite, Kind::Aead)?;
+    let key = zeroize::Zeroizing::new(input::hex_arg("--key", &args.key)?);
+    let nonce = input::hex_arg("--nonce", &args.nonce)?;
+    let aad = input::hex_arg("--aad", &args.aad)?;
+    let key =
+        AeadKey::new(alg.codepoint, &key).map_err(|e| Failure::BadInput(format!("--key: {e}")))?;
+    let mut data = Vec::new();
+    std::io::stdin().lock().read_to_end(&mut data)?;
+    let result = if sealing {
+        key.seal(&nonce, &aad, &data)
+    } else {
+        key.open(&nonce, &aad, &data)
+    };
+    let out = result.map_err(|e| match e {
+        Error::InvalidLength { what: "nonce", .. } => Failure::BadInput(format!("--nonce: {e}")),
+        _ => Failure::from(e),
+    })?;
+    // Only now, with the tag verified, does anything reach stdout.
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    lock.write_all(&out)?;
+    lock.flush()?;
+    Ok(())
+}
+
+fn kem_cmd(c: KemCommand) -> CliResult {
+    match c {
+        KemCommand::Keygen { suite, out } => {
+            let s = kem::scheme(suite_of(&suite, Kind::Kem)?.codepoint)?;
+            let kp = s.keygen()?;
+            out.write_keypair(&kp.public_key, kp.secret_key.expose())
+        }
+        KemCommand::Encaps { suite, pk, out } => {
+            let s = kem::scheme(suite_of(&suite, Kind::Kem)?.codepoint)?;
+            let enc = s
+                .encaps(&pk.read("--pk")?)
+                .map_err(|e| Failure::BadInput(format!("--pk: {e}")))?;
+            out.write(&[
+                Part {
+                    name: "ciphertext",
+                    bytes: &enc.ciphertext,
+                    suffix: "",
+                    secret: false,
+                },
+                Part {
+                    name: "shared_secret",
+                    bytes: enc.shared_secret.expose(),
+                    suffix: ".ss",
+                    secret: true,
+                },
+            ])
+        }
+        KemCommand::Decaps { suite, sk, ct, out } => {
+            let s = kem::scheme(suite_of(&suite, Kind::Kem)?.codepoint)?;
+            let sk = zeroize::Zeroizing::new(sk.read("--sk")?);
+            let ss = s.decaps(&sk, &ct.read("--ct")?)?;
+            out.write(&[Part {
+                name: "shared_secret",
+                bytes: ss.expose(),
+                suffix: "",
+                secret: true,
+            }])
+        }
+    }
+}
+
+fn message(msg: Option<Input>) -> Result<Vec<u8>, Failure> {
+    match msg {
+        Some(m) => m.read("--msg"),
+        None => {
+            let mut data = Vec::new();
+            std::io::stdin().lock().read_to_end(&mut data)?;
+            Ok(data)
+        }
+    }
+}
+
+fn sign_cmd(c: SignCommand) -> CliResult {
+    match c {
+        SignCommand::Keygen { suite, out } => {
+            let s = sig::scheme(suite_of(&suite, Kind::Signature)?.codepoint)?;
+            let kp = s.keygen()?;
+            out.write_keypair(&kp.public_key, kp.secret_key.expose())
+        }
+        SignCommand::Sign {
+            suite,
+            sk,
+            msg,
+            out,
+        } => {
+            let s = sig::scheme(suite_of(&suite, Kind::Signature)?.codepoint)?;
+            let sk = zeroize::Zeroizing::new(sk.read("--sk")?);
+            let signature = s
+                .sign(&sk, &message(msg)?)
+                .map_err(|e| Failure::BadInput(format!("--sk: {e}")))?;
+            out.write(&[Part {
+                name: "signature",
+                bytes: &signature,
+                suffix: "",
+                secret: false,
+            }])
+        }
+        SignCommand::Verify {
+            suite,
+            pk,
+            sig: signature,
+            msg,
+        } => {
+            let s = sig::scheme(suite_of(&suite, Kind::Signature)?.codepoint)?;
+            s.verify(&pk.read("--pk")?, &message(msg)?, &signature.read("--sig")?)
+                .map_err(|e| match e {
+                    Error::InvalidLength {
+                        what: "public key", ..
+                    }
+                    | Error::InvalidPublicKey => Failure::BadInput(format!("--pk: {e}")),
+                    // A malformed signature is simply not a valid one.
+                    _ => Failure::Rejected(format!("invalid signature ({e})")),
+                })?;
+            println!("signature valid ({})", s.algorithm().name);
+            Ok(())
+        }
+    }
+}

@@ -37,6 +37,8 @@ pub enum Error {
     InvalidSignature,
     /// The requested output is longer than the KDF can produce.
     OutputTooLong,
+    /// No profile with this name exists.
+    UnknownProfile,
     /// The algorithm (or its family) has been withdrawn by policy.
     Withdrawn,
     /// This build lacks the operation (e.g. deterministic key generation for HQC).
@@ -63,6 +65,7 @@ impl fmt::Display for Error {
             }
             Error::InvalidSignature => f.write_str("signature verification failed"),
             Error::OutputTooLong => f.write_str("requested KDF output is too long"),
+            Error::UnknownProfile => f.write_str("unknown profile (the profiles are anchor, vehicle and constrained)"),
             Error::Withdrawn => f.write_str("algorithm withdrawn by policy"),
             Error::Unsupported(what) => write!(f, "unsupported: {what}"),
             Error::Rng => f.write_str("the operating system random number generator failed"),

@@ -95,7 +95,9 @@ impl Family {
 
     /// Parses a family name (case-insensitive; `_` and `-` are equivalent).
     pub fn from_name(name: &str) -> Option<Family> {
-        Family::ALL.into_iter().find(|f| names_match(f.as_str(), name))
+        Family::ALL
+            .into_iter()
+            .find(|f| names_match(f.as_str(), name))
     }
 
     const fn bit(self) -> u16 {
@@ -182,7 +184,9 @@ impl Algorithm {
 
     /// The component descriptors of a hybrid, in combiner order (empty for a primitive).
     pub fn component_algorithms(&self) -> impl Iterator<Item = &'static Algorithm> + '_ {
-        self.components.iter().filter_map(|&cp| by_codepoint(cp).ok())
+        self.components
+            .iter()
+            .filter_map(|&cp| by_codepoint(cp).ok())
     }
 
     /// Whether the families of this algorithm are pairwise distinct and at least two.
@@ -193,7 +197,14 @@ impl Algorithm {
 
     /// Returns `self` if it is of `kind`, an error naming both kinds otherwise.
     pub fn expect_kind(&'static self, kind: Kind) -> Result<&'static Algorithm> {
-        if self.kind == kind { Ok(self) } else { Err(Error::WrongKind { expected: kind, found: self.kind }) }
+        if self.kind == kind {
+            Ok(self)
+        } else {
+            Err(Error::WrongKind {
+                expected: kind,
+                found: self.kind,
+            })
+        }
     }
 }
 
@@ -273,21 +284,45 @@ pub mod codepoint {
     pub const ASCON_KDF128: u16 = 0x0403;
 }
 
-use codepoint as cp;
 use Family::*;
+use codepoint as cp;
 
-const fn kem(public_key: usize, secret_key: usize, ciphertext: usize, shared_secret: usize) -> Sizes {
-    Sizes::Kem { public_key, secret_key, ciphertext, shared_secret }
+const fn kem(
+    public_key: usize,
+    secret_key: usize,
+    ciphertext: usize,
+    shared_secret: usize,
+) -> Sizes {
+    Sizes::Kem {
+        public_key,
+        secret_key,
+        ciphertext,
+        shared_secret,
+    }
 }
 const fn sig(public_key: usize, secret_key: usize, signature: usize) -> Sizes {
-    Sizes::Signature { public_key, secret_key, signature }
+    Sizes::Signature {
+        public_key,
+        secret_key,
+        signature,
+    }
 }
 /// Generic KEM combiner layout: pk = pk1‖pk2, sk = sk1‖sk2‖pk1‖pk2, ct = ct1‖ct2, ss = 32.
 const fn hybrid_kem(a: Sizes, b: Sizes) -> Sizes {
     match (a, b) {
         (
-            Sizes::Kem { public_key: p1, secret_key: s1, ciphertext: c1, .. },
-            Sizes::Kem { public_key: p2, secret_key: s2, ciphertext: c2, .. },
+            Sizes::Kem {
+                public_key: p1,
+                secret_key: s1,
+                ciphertext: c1,
+                ..
+            },
+            Sizes::Kem {
+                public_key: p2,
+                secret_key: s2,
+                ciphertext: c2,
+                ..
+            },
         ) => kem(p1 + p2, s1 + s2 + p1 + p2, c1 + c2, 32),
         _ => panic!("hybrid_kem takes two KEM size sets"),
     }
@@ -296,8 +331,16 @@ const fn hybrid_kem(a: Sizes, b: Sizes) -> Sizes {
 const fn composite_sig(a: Sizes, b: Sizes) -> Sizes {
     match (a, b) {
         (
-            Sizes::Signature { public_key: p1, secret_key: s1, signature: g1 },
-            Sizes::Signature { public_key: p2, secret_key: s2, signature: g2 },
+            Sizes::Signature {
+                public_key: p1,
+                secret_key: s1,
+                signature: g1,
+            },
+            Sizes::Signature {
+                public_key: p2,
+                secret_key: s2,
+                signature: g2,
+            },
         ) => sig(p1 + p2, s1 + s2, 2 + g1 + g2),
         _ => panic!("composite_sig takes two signature size sets"),
     }
@@ -320,9 +363,10 @@ const ED25519_SIZES: Sizes = sig(32, 32, 64);
 const SLH_DSA_SHAKE_128F_SIZES: Sizes = sig(32, 64, 17088);
 const SLH_DSA_SHAKE_256F_SIZES: Sizes = sig(64, 128, 49856);
 
-const ML_KEM: &str = "FIPS 203 ML-KEM; RustCrypto ml-kem (pure Rust), secret key stored as the 64-byte seed (d, z)";
+const ML_KEM: &str =
+    "FIPS 203 ML-KEM; RustCrypto ml-kem (pure Rust), secret key stored as the 64-byte seed (d, z)";
 const HQC: &str = "HQC (code-based, NIST-selected 2025); pqcrypto-hqc (PQClean C)";
-const ML_DSA: &str = "FIPS 204 ML-DSA (pure, empty context); pqcrypto-mldsa (PQClean C, AVX2 where present)";
+const ML_DSA: &str = "FIPS 204 ML-DSA (pure, empty context); pqcrypto-mldsa (PQClean C): AVX2 key generation and signing, portable verification (the AVX2 verifier of 0.1.2 lacks the z bound check)";
 const FALCON: &str = "Falcon (NTRU lattice, FN-DSA candidate); pqcrypto-falcon (PQClean C)";
 const SLH_DSA: &str = "FIPS 205 SLH-DSA, SHAKE, fast variant; RustCrypto slh-dsa";
 const KEM_COMBINER: &str = "agilis generic KEM combiner v1: SHA3-256 over both secrets, ciphertexts and public keys, domain-separated by code point";
@@ -331,42 +375,370 @@ const COMPOSITE: &str = "agilis composite signature v1: both components sign a m
 /// Every registered algorithm, primitives first, then hybrids.
 pub static ALGORITHMS: &[Algorithm] = &[
     // ---- KEMs
-    Algorithm { name: "ml-kem-512", codepoint: cp::ML_KEM_512, kind: Kind::Kem, families: &[ModuleLattice], components: &[], category: 1, post_quantum: true, sizes: ML_KEM_512_SIZES, implementation: ML_KEM },
-    Algorithm { name: "ml-kem-768", codepoint: cp::ML_KEM_768, kind: Kind::Kem, families: &[ModuleLattice], components: &[], category: 3, post_quantum: true, sizes: ML_KEM_768_SIZES, implementation: ML_KEM },
-    Algorithm { name: "ml-kem-1024", codepoint: cp::ML_KEM_1024, kind: Kind::Kem, families: &[ModuleLattice], components: &[], category: 5, post_quantum: true, sizes: ML_KEM_1024_SIZES, implementation: ML_KEM },
-    Algorithm { name: "x25519", codepoint: cp::X25519, kind: Kind::Kem, families: &[EllipticCurve], components: &[], category: 1, post_quantum: false, sizes: X25519_SIZES, implementation: "RFC 7748 X25519 as an ephemeral-static KEM (ct = ephemeral public key, ss = DH output, all-zero output rejected); x25519-dalek" },
-    Algorithm { name: "hqc-128", codepoint: cp::HQC_128, kind: Kind::Kem, families: &[CodeBased], components: &[], category: 1, post_quantum: true, sizes: HQC_128_SIZES, implementation: HQC },
-    Algorithm { name: "hqc-192", codepoint: cp::HQC_192, kind: Kind::Kem, families: &[CodeBased], components: &[], category: 3, post_quantum: true, sizes: HQC_192_SIZES, implementation: HQC },
-    Algorithm { name: "hqc-256", codepoint: cp::HQC_256, kind: Kind::Kem, families: &[CodeBased], components: &[], category: 5, post_quantum: true, sizes: HQC_256_SIZES, implementation: HQC },
+    Algorithm {
+        name: "ml-kem-512",
+        codepoint: cp::ML_KEM_512,
+        kind: Kind::Kem,
+        families: &[ModuleLattice],
+        components: &[],
+        category: 1,
+        post_quantum: true,
+        sizes: ML_KEM_512_SIZES,
+        implementation: ML_KEM,
+    },
+    Algorithm {
+        name: "ml-kem-768",
+        codepoint: cp::ML_KEM_768,
+        kind: Kind::Kem,
+        families: &[ModuleLattice],
+        components: &[],
+        category: 3,
+        post_quantum: true,
+        sizes: ML_KEM_768_SIZES,
+        implementation: ML_KEM,
+    },
+    Algorithm {
+        name: "ml-kem-1024",
+        codepoint: cp::ML_KEM_1024,
+        kind: Kind::Kem,
+        families: &[ModuleLattice],
+        components: &[],
+        category: 5,
+        post_quantum: true,
+        sizes: ML_KEM_1024_SIZES,
+        implementation: ML_KEM,
+    },
+    Algorithm {
+        name: "x25519",
+        codepoint: cp::X25519,
+        kind: Kind::Kem,
+        families: &[EllipticCurve],
+        components: &[],
+        category: 1,
+        post_quantum: false,
+        sizes: X25519_SIZES,
+        implementation: "RFC 7748 X25519 as an ephemeral-static KEM (ct = ephemeral public key, ss = DH output, all-zero output rejected); x25519-dalek",
+    },
+    Algorithm {
+        name: "hqc-128",
+        codepoint: cp::HQC_128,
+        kind: Kind::Kem,
+        families: &[CodeBased],
+        components: &[],
+        category: 1,
+        post_quantum: true,
+        sizes: HQC_128_SIZES,
+        implementation: HQC,
+    },
+    Algorithm {
+        name: "hqc-192",
+        codepoint: cp::HQC_192,
+        kind: Kind::Kem,
+        families: &[CodeBased],
+        components: &[],
+        category: 3,
+        post_quantum: true,
+        sizes: HQC_192_SIZES,
+        implementation: HQC,
+    },
+    Algorithm {
+        name: "hqc-256",
+        codepoint: cp::HQC_256,
+        kind: Kind::Kem,
+        families: &[CodeBased],
+        components: &[],
+        category: 5,
+        post_quantum: true,
+        sizes: HQC_256_SIZES,
+        implementation: HQC,
+    },
     // ---- signatures
-    Algorithm { name: "ml-dsa-44", codepoint: cp::ML_DSA_44, kind: Kind::Signature, families: &[ModuleLattice], components: &[], category: 2, post_quantum: true, sizes: ML_DSA_44_SIZES, implementation: ML_DSA },
-    Algorithm { name: "ml-dsa-65", codepoint: cp::ML_DSA_65, kind: Kind::Signature, families: &[ModuleLattice], components: &[], category: 3, post_quantum: true, sizes: ML_DSA_65_SIZES, implementation: ML_DSA },
-    Algorithm { name: "ml-dsa-87", codepoint: cp::ML_DSA_87, kind: Kind::Signature, families: &[ModuleLattice], components: &[], category: 5, post_quantum: true, sizes: ML_DSA_87_SIZES, implementation: ML_DSA },
-    Algorithm { name: "falcon-512", codepoint: cp::FALCON_512, kind: Kind::Signature, families: &[NtruLattice], components: &[], category: 1, post_quantum: true, sizes: FALCON_512_SIZES, implementation: FALCON },
-    Algorithm { name: "falcon-1024", codepoint: cp::FALCON_1024, kind: Kind::Signature, families: &[NtruLattice], components: &[], category: 5, post_quantum: true, sizes: FALCON_1024_SIZES, implementation: FALCON },
-    Algorithm { name: "ed25519", codepoint: cp::ED25519, kind: Kind::Signature, families: &[EllipticCurve], components: &[], category: 1, post_quantum: false, sizes: ED25519_SIZES, implementation: "RFC 8032 Ed25519 (strict verification); ed25519-dalek" },
-    Algorithm { name: "slh-dsa-shake-128f", codepoint: cp::SLH_DSA_SHAKE_128F, kind: Kind::Signature, families: &[HashBased], components: &[], category: 1, post_quantum: true, sizes: SLH_DSA_SHAKE_128F_SIZES, implementation: SLH_DSA },
-    Algorithm { name: "slh-dsa-shake-256f", codepoint: cp::SLH_DSA_SHAKE_256F, kind: Kind::Signature, families: &[HashBased], components: &[], category: 5, post_quantum: true, sizes: SLH_DSA_SHAKE_256F_SIZES, implementation: SLH_DSA },
+    Algorithm {
+        name: "ml-dsa-44",
+        codepoint: cp::ML_DSA_44,
+        kind: Kind::Signature,
+        families: &[ModuleLattice],
+        components: &[],
+        category: 2,
+        post_quantum: true,
+        sizes: ML_DSA_44_SIZES,
+        implementation: ML_DSA,
+    },
+    Algorithm {
+        name: "ml-dsa-65",
+        codepoint: cp::ML_DSA_65,
+        kind: Kind::Signature,
+        families: &[ModuleLattice],
+        components: &[],
+        category: 3,
+        post_quantum: true,
+        sizes: ML_DSA_65_SIZES,
+        implementation: ML_DSA,
+    },
+    Algorithm {
+        name: "ml-dsa-87",
+        codepoint: cp::ML_DSA_87,
+        kind: Kind::Signature,
+        families: &[ModuleLattice],
+        components: &[],
+        category: 5,
+        post_quantum: true,
+        sizes: ML_DSA_87_SIZES,
+        implementation: ML_DSA,
+    },
+    Algorithm {
+        name: "falcon-512",
+        codepoint: cp::FALCON_512,
+        kind: Kind::Signature,
+        families: &[NtruLattice],
+        components: &[],
+        category: 1,
+        post_quantum: true,
+        sizes: FALCON_512_SIZES,
+        implementation: FALCON,
+    },
+    Algorithm {
+        name: "falcon-1024",
+        codepoint: cp::FALCON_1024,
+        kind: Kind::Signature,
+        families: &[NtruLattice],
+        components: &[],
+        category: 5,
+        post_quantum: true,
+        sizes: FALCON_1024_SIZES,
+        implementation: FALCON,
+    },
+    Algorithm {
+        name: "ed25519",
+        codepoint: cp::ED25519,
+        kind: Kind::Signature,
+        families: &[EllipticCurve],
+        components: &[],
+        category: 1,
+        post_quantum: false,
+        sizes: ED25519_SIZES,
+        implementation: "RFC 8032 Ed25519 (strict verification); ed25519-dalek",
+    },
+    Algorithm {
+        name: "slh-dsa-shake-128f",
+        codepoint: cp::SLH_DSA_SHAKE_128F,
+        kind: Kind::Signature,
+        families: &[HashBased],
+        components: &[],
+        category: 1,
+        post_quantum: true,
+        sizes: SLH_DSA_SHAKE_128F_SIZES,
+        implementation: SLH_DSA,
+    },
+    Algorithm {
+        name: "slh-dsa-shake-256f",
+        codepoint: cp::SLH_DSA_SHAKE_256F,
+        kind: Kind::Signature,
+        families: &[HashBased],
+        components: &[],
+        category: 5,
+        post_quantum: true,
+        sizes: SLH_DSA_SHAKE_256F_SIZES,
+        implementation: SLH_DSA,
+    },
     // ---- AEADs
-    Algorithm { name: "ascon-aead128", codepoint: cp::ASCON_AEAD128, kind: Kind::Aead, families: &[Sponge], components: &[], category: 1, post_quantum: true, sizes: Sizes::Aead { key: 16, nonce: 16, tag: 16 }, implementation: "NIST SP 800-232 Ascon-AEAD128; RustCrypto ascon-aead" },
-    Algorithm { name: "aes-256-gcm", codepoint: cp::AES_256_GCM, kind: Kind::Aead, families: &[BlockCipher], components: &[], category: 5, post_quantum: true, sizes: Sizes::Aead { key: 32, nonce: 12, tag: 16 }, implementation: "NIST SP 800-38D AES-256-GCM, 96-bit nonce; aws-lc-rs (std), RustCrypto aes-gcm (no_std)" },
-    Algorithm { name: "chacha20-poly1305", codepoint: cp::CHACHA20_POLY1305, kind: Kind::Aead, families: &[Arx], components: &[], category: 5, post_quantum: true, sizes: Sizes::Aead { key: 32, nonce: 12, tag: 16 }, implementation: "RFC 8439 ChaCha20-Poly1305; aws-lc-rs (std), RustCrypto chacha20poly1305 (no_std)" },
+    Algorithm {
+        name: "ascon-aead128",
+        codepoint: cp::ASCON_AEAD128,
+        kind: Kind::Aead,
+        families: &[Sponge],
+        components: &[],
+        category: 1,
+        post_quantum: true,
+        sizes: Sizes::Aead {
+            key: 16,
+            nonce: 16,
+            tag: 16,
+        },
+        implementation: "NIST SP 800-232 Ascon-AEAD128; RustCrypto ascon-aead",
+    },
+    Algorithm {
+        name: "aes-256-gcm",
+        codepoint: cp::AES_256_GCM,
+        kind: Kind::Aead,
+        families: &[BlockCipher],
+        components: &[],
+        category: 5,
+        post_quantum: true,
+        sizes: Sizes::Aead {
+            key: 32,
+            nonce: 12,
+            tag: 16,
+        },
+        implementation: "NIST SP 800-38D AES-256-GCM, 96-bit nonce; aws-lc-rs (std), RustCrypto aes-gcm (no_std)",
+    },
+    Algorithm {
+        name: "chacha20-poly1305",
+        codepoint: cp::CHACHA20_POLY1305,
+        kind: Kind::Aead,
+        families: &[Arx],
+        components: &[],
+        category: 5,
+        post_quantum: true,
+        sizes: Sizes::Aead {
+            key: 32,
+            nonce: 12,
+            tag: 16,
+        },
+        implementation: "RFC 8439 ChaCha20-Poly1305; aws-lc-rs (std), RustCrypto chacha20poly1305 (no_std)",
+    },
     // ---- KDFs
-    Algorithm { name: "hkdf-sha256", codepoint: cp::HKDF_SHA256, kind: Kind::Kdf, families: &[HashBased], components: &[], category: 2, post_quantum: true, sizes: Sizes::Kdf { max_output: 255 * 32 }, implementation: "RFC 5869 HKDF with SHA-256; RustCrypto hkdf + sha2" },
-    Algorithm { name: "hkdf-sha384", codepoint: cp::HKDF_SHA384, kind: Kind::Kdf, families: &[HashBased], components: &[], category: 4, post_quantum: true, sizes: Sizes::Kdf { max_output: 255 * 48 }, implementation: "RFC 5869 HKDF with SHA-384; RustCrypto hkdf + sha2" },
-    Algorithm { name: "ascon-kdf128", codepoint: cp::ASCON_KDF128, kind: Kind::Kdf, families: &[Sponge], components: &[], category: 1, post_quantum: true, sizes: Sizes::Kdf { max_output: 1 << 16 }, implementation: "agilis Ascon KDF: Ascon-CXOF128 (SP 800-232) with a fixed customization string over length-prefixed salt, ikm and info; RustCrypto ascon-hash" },
+    Algorithm {
+        name: "hkdf-sha256",
+        codepoint: cp::HKDF_SHA256,
+        kind: Kind::Kdf,
+        families: &[HashBased],
+        components: &[],
+        category: 2,
+        post_quantum: true,
+        sizes: Sizes::Kdf {
+            max_output: 255 * 32,
+        },
+        implementation: "RFC 5869 HKDF with SHA-256; RustCrypto hkdf + sha2",
+    },
+    Algorithm {
+        name: "hkdf-sha384",
+        codepoint: cp::HKDF_SHA384,
+        kind: Kind::Kdf,
+        families: &[HashBased],
+        components: &[],
+        category: 4,
+        post_quantum: true,
+        sizes: Sizes::Kdf {
+            max_output: 255 * 48,
+        },
+        implementation: "RFC 5869 HKDF with SHA-384; RustCrypto hkdf + sha2",
+    },
+    Algorithm {
+        name: "ascon-kdf128",
+        codepoint: cp::ASCON_KDF128,
+        kind: Kind::Kdf,
+        families: &[Sponge],
+        components: &[],
+        category: 1,
+        post_quantum: true,
+        sizes: Sizes::Kdf {
+            max_output: 1 << 16,
+        },
+        implementation: "agilis Ascon KDF: Ascon-CXOF128 (SP 800-232) with a fixed customization string over length-prefixed salt, ikm and info; RustCrypto ascon-hash",
+    },
     // ---- hybrid KEMs
-    Algorithm { name: "x-wing", codepoint: cp::X_WING, kind: Kind::Kem, families: &[ModuleLattice, EllipticCurve], components: &[cp::ML_KEM_768, cp::X25519], category: 3, post_quantum: true, sizes: kem(1216, 32, 1120, 32), implementation: "X-Wing (draft-connolly-cfrg-xwing-kem): ML-KEM-768 + X25519, SHA3-256 combiner; agilis" },
-    Algorithm { name: "ml-kem-1024+x25519", codepoint: cp::ML_KEM_1024_X25519, kind: Kind::Kem, families: &[ModuleLattice, EllipticCurve], components: &[cp::ML_KEM_1024, cp::X25519], category: 5, post_quantum: true, sizes: hybrid_kem(ML_KEM_1024_SIZES, X25519_SIZES), implementation: KEM_COMBINER },
-    Algorithm { name: "ml-kem-1024+hqc-256", codepoint: cp::ML_KEM_1024_HQC_256, kind: Kind::Kem, families: &[ModuleLattice, CodeBased], components: &[cp::ML_KEM_1024, cp::HQC_256], category: 5, post_quantum: true, sizes: hybrid_kem(ML_KEM_1024_SIZES, HQC_256_SIZES), implementation: KEM_COMBINER },
-    Algorithm { name: "ml-kem-512+x25519", codepoint: cp::ML_KEM_512_X25519, kind: Kind::Kem, families: &[ModuleLattice, EllipticCurve], components: &[cp::ML_KEM_512, cp::X25519], category: 1, post_quantum: true, sizes: hybrid_kem(ML_KEM_512_SIZES, X25519_SIZES), implementation: KEM_COMBINER },
-    Algorithm { name: "hqc-256+x25519", codepoint: cp::HQC_256_X25519, kind: Kind::Kem, families: &[CodeBased, EllipticCurve], components: &[cp::HQC_256, cp::X25519], category: 5, post_quantum: true, sizes: hybrid_kem(HQC_256_SIZES, X25519_SIZES), implementation: KEM_COMBINER },
+    Algorithm {
+        name: "x-wing",
+        codepoint: cp::X_WING,
+        kind: Kind::Kem,
+        families: &[ModuleLattice, EllipticCurve],
+        components: &[cp::ML_KEM_768, cp::X25519],
+        category: 3,
+        post_quantum: true,
+        sizes: kem(1216, 32, 1120, 32),
+        implementation: "X-Wing (draft-connolly-cfrg-xwing-kem): ML-KEM-768 + X25519, SHA3-256 combiner; agilis",
+    },
+    Algorithm {
+        name: "ml-kem-1024+x25519",
+        codepoint: cp::ML_KEM_1024_X25519,
+        kind: Kind::Kem,
+        families: &[ModuleLattice, EllipticCurve],
+        components: &[cp::ML_KEM_1024, cp::X25519],
+        category: 5,
+        post_quantum: true,
+        sizes: hybrid_kem(ML_KEM_1024_SIZES, X25519_SIZES),
+        implementation: KEM_COMBINER,
+    },
+    Algorithm {
+        name: "ml-kem-1024+hqc-256",
+        codepoint: cp::ML_KEM_1024_HQC_256,
+        kind: Kind::Kem,
+        families: &[ModuleLattice, CodeBased],
+        components: &[cp::ML_KEM_1024, cp::HQC_256],
+        category: 5,
+        post_quantum: true,
+        sizes: hybrid_kem(ML_KEM_1024_SIZES, HQC_256_SIZES),
+        implementation: KEM_COMBINER,
+    },
+    Algorithm {
+        name: "ml-kem-512+x25519",
+        codepoint: cp::ML_KEM_512_X25519,
+        kind: Kind::Kem,
+        families: &[ModuleLattice, EllipticCurve],
+        components: &[cp::ML_KEM_512, cp::X25519],
+        category: 1,
+        post_quantum: true,
+        sizes: hybrid_kem(ML_KEM_512_SIZES, X25519_SIZES),
+        implementation: KEM_COMBINER,
+    },
+    Algorithm {
+        name: "hqc-256+x25519",
+        codepoint: cp::HQC_256_X25519,
+        kind: Kind::Kem,
+        families: &[CodeBased, EllipticCurve],
+        components: &[cp::HQC_256, cp::X25519],
+        category: 5,
+        post_quantum: true,
+        sizes: hybrid_kem(HQC_256_SIZES, X25519_SIZES),
+        implementation: KEM_COMBINER,
+    },
     // ---- composite signatures
-    Algorithm { name: "ml-dsa-65+ed25519", codepoint: cp::ML_DSA_65_ED25519, kind: Kind::Signature, families: &[ModuleLattice, EllipticCurve], components: &[cp::ML_DSA_65, cp::ED25519], category: 3, post_quantum: true, sizes: composite_sig(ML_DSA_65_SIZES, ED25519_SIZES), implementation: COMPOSITE },
-    Algorithm { name: "ml-dsa-87+slh-dsa-shake-256f", codepoint: cp::ML_DSA_87_SLH_DSA_SHAKE_256F, kind: Kind::Signature, families: &[ModuleLattice, HashBased], components: &[cp::ML_DSA_87, cp::SLH_DSA_SHAKE_256F], category: 5, post_quantum: true, sizes: composite_sig(ML_DSA_87_SIZES, SLH_DSA_SHAKE_256F_SIZES), implementation: COMPOSITE },
-    Algorithm { name: "falcon-512+ed25519", codepoint: cp::FALCON_512_ED25519, kind: Kind::Signature, families: &[NtruLattice, EllipticCurve], components: &[cp::FALCON_512, cp::ED25519], category: 1, post_quantum: true, sizes: composite_sig(FALCON_512_SIZES, ED25519_SIZES), implementation: COMPOSITE },
-    Algorithm { name: "ml-dsa-44+ed25519", codepoint: cp::ML_DSA_44_ED25519, kind: Kind::Signature, families: &[ModuleLattice, EllipticCurve], components: &[cp::ML_DSA_44, cp::ED25519], category: 2, post_quantum: true, sizes: composite_sig(ML_DSA_44_SIZES, ED25519_SIZES), implementation: COMPOSITE },
-    Algorithm { name: "slh-dsa-shake-256f+ed25519", codepoint: cp::SLH_DSA_SHAKE_256F_ED25519, kind: Kind::Signature, families: &[HashBased, EllipticCurve], components: &[cp::SLH_DSA_SHAKE_256F, cp::ED25519], category: 5, post_quantum: true, sizes: composite_sig(SLH_DSA_SHAKE_256F_SIZES, ED25519_SIZES), implementation: COMPOSITE },
+    Algorithm {
+        name: "ml-dsa-65+ed25519",
+        codepoint: cp::ML_DSA_65_ED25519,
+        kind: Kind::Signature,
+        families: &[ModuleLattice, EllipticCurve],
+        components: &[cp::ML_DSA_65, cp::ED25519],
+        category: 3,
+        post_quantum: true,
+        sizes: composite_sig(ML_DSA_65_SIZES, ED25519_SIZES),
+        implementation: COMPOSITE,
+    },
+    Algorithm {
+        name: "ml-dsa-87+slh-dsa-shake-256f",
+        codepoint: cp::ML_DSA_87_SLH_DSA_SHAKE_256F,
+        kind: Kind::Signature,
+        families: &[ModuleLattice, HashBased],
+        components: &[cp::ML_DSA_87, cp::SLH_DSA_SHAKE_256F],
+        category: 5,
+        post_quantum: true,
+        sizes: composite_sig(ML_DSA_87_SIZES, SLH_DSA_SHAKE_256F_SIZES),
+        implementation: COMPOSITE,
+    },
+    Algorithm {
+        name: "falcon-512+ed25519",
+        codepoint: cp::FALCON_512_ED25519,
+        kind: Kind::Signature,
+        families: &[NtruLattice, EllipticCurve],
+        components: &[cp::FALCON_512, cp::ED25519],
+        category: 1,
+        post_quantum: true,
+        sizes: composite_sig(FALCON_512_SIZES, ED25519_SIZES),
+        implementation: COMPOSITE,
+    },
+    Algorithm {
+        name: "ml-dsa-44+ed25519",
+        codepoint: cp::ML_DSA_44_ED25519,
+        kind: Kind::Signature,
+        families: &[ModuleLattice, EllipticCurve],
+        components: &[cp::ML_DSA_44, cp::ED25519],
+        category: 2,
+        post_quantum: true,
+        sizes: composite_sig(ML_DSA_44_SIZES, ED25519_SIZES),
+        implementation: COMPOSITE,
+    },
+    Algorithm {
+        name: "slh-dsa-shake-256f+ed25519",
+        codepoint: cp::SLH_DSA_SHAKE_256F_ED25519,
+        kind: Kind::Signature,
+        families: &[HashBased, EllipticCurve],
+        components: &[cp::SLH_DSA_SHAKE_256F, cp::ED25519],
+        category: 5,
+        post_quantum: true,
+        sizes: composite_sig(SLH_DSA_SHAKE_256F_SIZES, ED25519_SIZES),
+        implementation: COMPOSITE,
+    },
 ];
 
 fn names_match(canonical: &str, given: &str) -> bool {
@@ -379,12 +751,18 @@ fn names_match(canonical: &str, given: &str) -> bool {
 
 /// Looks an algorithm up by name (case-insensitive, `_` for `-` accepted).
 pub fn by_name(name: &str) -> Result<&'static Algorithm> {
-    ALGORITHMS.iter().find(|a| names_match(a.name, name)).ok_or(Error::UnknownAlgorithm)
+    ALGORITHMS
+        .iter()
+        .find(|a| names_match(a.name, name))
+        .ok_or(Error::UnknownAlgorithm)
 }
 
 /// Looks an algorithm up by code point.
 pub fn by_codepoint(codepoint: u16) -> Result<&'static Algorithm> {
-    ALGORITHMS.iter().find(|a| a.codepoint == codepoint).ok_or(Error::UnknownAlgorithm)
+    ALGORITHMS
+        .iter()
+        .find(|a| a.codepoint == codepoint)
+        .ok_or(Error::UnknownAlgorithm)
 }
 
 /// Every registered algorithm of `kind`, in table order.
@@ -476,7 +854,11 @@ impl Registry {
     /// Looks `codepoint` up and fails with [`Error::Withdrawn`] if it is no longer available.
     pub fn get(&self, codepoint: u16) -> Result<&'static Algorithm> {
         let alg = by_codepoint(codepoint)?;
-        if self.is_available(alg) { Ok(alg) } else { Err(Error::Withdrawn) }
+        if self.is_available(alg) {
+            Ok(alg)
+        } else {
+            Err(Error::Withdrawn)
+        }
     }
 
     /// Every available algorithm, in table order.

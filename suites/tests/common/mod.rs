@@ -18,20 +18,28 @@ pub fn vectors_dir(sub: &str) -> Option<PathBuf> {
     if dir.is_dir() {
         return Some(dir);
     }
-    let ci = std::env::var("CI").map(|v| v == "true" || v == "1").unwrap_or(false);
+    let ci = std::env::var("CI")
+        .map(|v| v == "true" || v == "1")
+        .unwrap_or(false);
     assert!(
         !ci,
         "official vectors not found at {} (set AGILIS_VECTORS); under CI=true the vector tests must run",
         dir.display()
     );
-    eprintln!("NOTICE: skipping: official vectors not found at {} (set AGILIS_VECTORS to run this test)", dir.display());
+    eprintln!(
+        "NOTICE: skipping: official vectors not found at {} (set AGILIS_VECTORS to run this test)",
+        dir.display()
+    );
     None
 }
 
 /// Reads `$AGILIS_VECTORS/<sub>/<file>` if the vector directory exists (see [`vectors_dir`]).
 pub fn read_vectors(sub: &str, file: &str) -> Option<String> {
     let path = vectors_dir(sub)?.join(file);
-    Some(std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display())))
+    Some(
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display())),
+    )
 }
 
 /// Decodes hex, panicking with the offending text (test input only).

@@ -1,0 +1,243 @@
+//! `agilis demo`: the end-to-end job. Shows the registry, then runs every
+//! suite the chosen policy allows through a full round trip, with a hybrid
+//! KEM secret feeding the KDFs and the KDF output keying the AEADs, the way
+//! a session would use them. Any failure makes the exit status non-zero.
+
+use std::io::Write;
+use std::time::Instant;
+
+use agilis_suites::aead::AeadKey;
+use agilis_suites::registry::{Registry, Sizes, Withdrawal, codepoint};
+use agilis_suites::{Algorithm, Kind, kdf, kem, profile, sig};
+use clap::Args;
+
+use crate::{CliResult, Failure, table};
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Run only what this profile allows (anchor, vehicle, constrained). Default: every suite.
+    #[arg(long, value_name = "NAME")]
+    profile: Option<String>,
+    /// Withdraw a family or algorithm before starting. Repeatable.
+    #[arg(long, value_name = "FAMILY_OR_ALG")]
+    withdraw: Vec<String>,
+    /// Skip the registry table.
+    #[arg(long)]
+    no_table: bool,
+}
+
+struct Tally {
+    ok: usize,
+    failed: Vec<String>,
+}
+
+impl Tally {
+    fn record(&mut self, alg: &Algorithm, started: Instant, result: Result<String, String>) {
+        let ms = started.elapsed().as_secs_f64() * 1e3;
+        match result {
+            Ok(detail) => {
+                self.ok += 1;
+                println!("  ok    {:<30} {:>9.2} ms  {detail}", alg.name, ms);
+            }
+            Err(e) => {
+                self.failed.push(alg.name.to_string());
+                println!("  FAIL  {:<30} {:>9.2} ms  {e}", alg.name, ms);
+            }
+        }
+        let _ = std::io::stdout().flush();
+    }
+}
+
+fn check(cond: bool, what: &str) -> Result<(), String> {
+    if cond { Ok(()) } else { Err(what.to_string()) }
+}
+
+fn kem_round_trip(alg: &Algorithm) -> Result<(String, Vec<u8>), String> {
+    let s = kem::scheme(alg.codepoint).map_err(|e| e.to_string())?;
+    let kp = s.keygen().map_err(|e| e.to_string())?;
+    let enc = s.encaps(&kp.public_key).map_err(|e| e.to_string())?;
+    let ss = s
+        .decaps(kp.secret_key.expose(), &enc.ciphertext)
+        .map_err(|e| e.to_string())?;
+    check(ss == enc.shared_secret, "decapsulated secret differs")?;
+    Ok((
+        format!(
+            "pk {} B, ct {} B, shared secret agrees",
+            kp.public_key.len(),
+            enc.ciphertext.len()
+        ),
+        ss.expose().to_vec(),
+    ))
+}
+
+fn sig_round_trip(alg: &Algorithm) -> Result<String, String> {
+    let s = sig::scheme(alg.codepoint).map_err(|e| e.to_string())?;
+    let kp = s.keygen().map_err(|e| e.to_string())?;
+    let msg = b"agilis demo: anchor handshake transcript";
+    let signature = s
+        .sign(kp.secret_key.expose(), msg)
+        .map_err(|e| e.to_string())?;
+    s.verify(&kp.public_key, msg, &signature)
+        .map_err(|e| e.to_string())?;
+    check(
+        s.verify(&kp.public_key, b"a different message", &signature)
+            .is_err(),
+        "forged message accepted",
+    )?;
+    Ok(format!(
+        "sig {} B, verifies, rejects another message",
+        signature.len()
+    ))
+}
+
+fn aead_round_trip(alg: &Algorithm, session_secret: &[u8]) -> Result<String, String> {
+    let Sizes::Aead {
+        key: key_len,
+        nonce: nonce_len,
+        ..
+    } = alg.sizes
+    else {
+        return Err("not an AEAD".into());
+    };
+    let mut key = zeroize::Zeroizing::new(vec![0u8; key_len]);
+    kdf::derive(
+        codepoint::HKDF_SHA256,
+        b"agilis demo",
+        session_secret,
+        alg.name.as_bytes(),
+        &mut key,
+    )
+    .map_err(|e| e.to_string())?;
+    let key = AeadKey::new(alg.codepoint, &key).map_err(|e| e.to_string())?;
+    let nonce = vec![0x42; nonce_len];
+    let msg = b"vehicle 17 hands over from edge A to edge B";
+    let sealed = key
+        .seal(&nonce, b"record 1", msg)
+        .map_err(|e| e.to_string())?;
+    check(
+        key.open(&nonce, b"record 1", &sealed)
+            .map_err(|e| e.to_string())?
+            == msg,
+        "plaintext differs",
+    )?;
+    let mut tampered = sealed.clone();
+    tampered[0] ^= 1;
+    check(
+        key.open(&nonce, b"record 1", &tampered).is_err(),
+        "tampered ciphertext accepted",
+    )?;
+    Ok(format!("{} B sealed, opens, tamper rejected", sealed.len()))
+}
+
+fn kdf_round_trip(alg: &Algorithm, session_secret: &[u8]) -> Result<String, String> {
+    let mut a = [0u8; 32];
+    let mut b = [0u8; 32];
+    kdf::derive(
+        alg.codepoint,
+        b"salt",
+        session_secret,
+        b"agilis demo",
+        &mut a,
+    )
+    .map_err(|e| e.to_string())?;
+    kdf::derive(
+        alg.codepoint,
+        b"salt",
+        session_secret,
+        b"agilis demo",
+        &mut b,
+    )
+    .map_err(|e| e.to_string())?;
+    check(a == b, "not deterministic")?;
+    Ok(format!(
+        "32 B from the hybrid secret: {}…",
+        hex::encode(&a[..8])
+    ))
+}
+
+pub fn run(args: DemoArgs) -> CliResult {
+    let mut reg = Registry::new();
+    for w in &args.withdraw {
+        reg.withdraw(Withdrawal::parse(w).map_err(|_| {
+            Failure::BadInput(format!(
+                "cannot withdraw `{w}`: unknown family or algorithm"
+            ))
+        })?);
+    }
+    let profile = args
+        .profile
+        .as_deref()
+        .map(profile::by_name)
+        .transpose()
+        .map_err(Failure::from)?;
+    if !args.no_table {
+        println!(
+            "== agilis registry{}",
+            profile
+                .map(|p| format!(" (profile {})", p.name))
+                .unwrap_or_default()
+        );
+        table::write_table(&mut std::io::stdout().lock(), &reg, profile)?;
+        println!();
+    }
+    let suites = |kind: Kind| -> Vec<&'static Algorithm> {
+        match profile {
+            Some(p) => p.allowed(&reg, kind),
+            None => reg.available().filter(|a| a.kind == kind).collect(),
+        }
+    };
+    let mut tally = Tally {
+        ok: 0,
+        failed: Vec::new(),
+    };
+
+    println!("== KEMs: keygen, encapsulate, decapsulate");
+    // The first hybrid's secret (or, lacking one, any KEM's) keys the KDF and
+    // AEAD steps, as in a session.
+    let (mut hybrid_secret, mut any_secret) = (None, None);
+    for alg in suites(Kind::Kem) {
+        let t = Instant::now();
+        let r = kem_round_trip(alg);
+        if let Ok((_, ss)) = &r {
+            let slot = if alg.is_hybrid() {
+                &mut hybrid_secret
+            } else {
+                &mut any_secret
+            };
+            slot.get_or_insert_with(|| ss.clone());
+        }
+        tally.record(alg, t, r.map(|(d, _)| d));
+    }
+    let session_secret = hybrid_secret
+        .or(any_secret)
+        .unwrap_or_else(|| b"no KEM is allowed: fixed demo secret".to_vec());
+
+    println!("== signatures: keygen, sign, verify, reject a forgery");
+    for alg in suites(Kind::Signature) {
+        let t = Instant::now();
+        tally.record(alg, t, sig_round_trip(alg));
+    }
+    println!("== KDFs: derive from the KEM secret");
+    for alg in suites(Kind::Kdf) {
+        let t = Instant::now();
+        tally.record(alg, t, kdf_round_trip(alg, &session_secret));
+    }
+    println!("== AEADs: key from HKDF-SHA-256, seal, open, reject tampering");
+    for alg in suites(Kind::Aead) {
+        let t = Instant::now();
+        tally.record(alg, t, aead_round_trip(alg, &session_secret));
+    }
+
+    println!();
+    if tally.failed.is_empty() {
+        println!("all {} suites round-tripped", tally.ok);
+        Ok(())
+    } else {
+        Err(Failure::Other(format!(
+            "{} of {} suites failed: {}",
+            tally.failed.len(),
+            tally.ok + tally.failed.len(),
+            tally.failed.join(", ")
+        )))
+    }
+}
