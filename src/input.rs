@@ -22,7 +22,7 @@ impl FromStr for Input {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         match s.strip_prefix('@') {
-            Some(path) if path.is_empty() => Err("`@` must be followed by a file name".into()),
+            Some("") => Err("`@` must be followed by a file name".into()),
             Some(path) => Ok(Input::File(PathBuf::from(path))),
             None => decode_hex(s).map(Input::Hex),
         }
@@ -102,13 +102,11 @@ impl Output {
                 PathBuf::from(s)
             })
             .collect();
-        if !self.force {
-            if let Some(existing) = paths.iter().find(|p| p.exists()) {
-                return Err(Failure::BadInput(format!(
-                    "{} exists; not overwriting it (choose another --out, or add --force)",
-                    existing.display()
-                )));
-            }
+        if let Some(existing) = paths.iter().find(|p| !self.force && p.exists()) {
+            return Err(Failure::BadInput(format!(
+                "{} exists; not overwriting it (choose another --out, or add --force)",
+                existing.display()
+            )));
         }
         for (p, path) in parts.iter().zip(&paths) {
             let mut opts = OpenOptions::new();

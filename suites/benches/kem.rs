@@ -3,9 +3,11 @@
 //! the registry's dispatch overhead can be read off one run.
 //!
 //! Ids: `kem/<alg>/<keygen|encaps|decaps>/agilis` and, for ML-KEM-768 and
-//! X25519, `.../direct` (ml-kem / x25519-dalek from the same bytes: parse the
-//! key, draw randomness from the OS, operate) and `.../direct-prepared`
-//! (key objects parsed once, outside the timing).
+//! X25519, `.../direct`: the underlying crate (libcrux-ml-kem, x25519-dalek)
+//! doing the same work from the same bytes (expand the seed or check the
+//! key, draw randomness from the OS, operate). For ML-KEM-768 also
+//! `.../rustcrypto-prepared`: RustCrypto `ml-kem` with key objects made
+//! once, outside the timing, as a peer.
 //!
 //! Run: `cargo bench -p agilis-suites --bench kem -- --warm-up-time 1 --measurement-time 3`
 
@@ -14,7 +16,7 @@ use std::hint::black_box;
 use agilis_suites::kem;
 use agilis_suites::registry::{self, Kind};
 use criterion::{Criterion, criterion_group, criterion_main};
-use ml_kem::{Decapsulate, KeyExport, MlKem768};
+use ml_kem::Decapsulate;
 
 fn every_kem(c: &mut Criterion) {
     for alg in registry::of_kind(Kind::Kem) {
@@ -53,39 +55,43 @@ fn random<const N: usize>() -> [u8; N] {
 }
 
 fn direct_ml_kem_768(c: &mut Criterion) {
-    type Dk = ml_kem::DecapsulationKey<MlKem768>;
-    type Ek = ml_kem::EncapsulationKey<MlKem768>;
+    use libcrux_ml_kem::mlkem768;
     let seed = random::<64>();
-    let dk = Dk::from_seed(seed.into());
-    let ek_bytes = dk.encapsulation_key().to_bytes();
-    let (ct, _) = dk
-        .encapsulation_key()
-        .encapsulate_deterministic(&random::<32>().into());
+    let kp = mlkem768::generate_key_pair(seed);
+    let pk_bytes = kp.pk().to_vec();
+    let (ct, _) = mlkem768::encapsulate(kp.public_key(), random::<32>());
     let mut g = c.benchmark_group("kem/ml-kem-768");
     g.bench_function("keygen/direct", |b| {
-        b.iter(|| {
-            black_box(
-                Dk::from_seed(random::<64>().into())
-                    .encapsulation_key()
-                    .to_bytes(),
-            )
-        })
+        b.iter(|| black_box(mlkem768::generate_key_pair(random::<64>()).pk().to_vec()))
     });
     g.bench_function("encaps/direct", |b| {
         b.iter(|| {
-            let ek = Ek::new(black_box(&ek_bytes)).unwrap();
-            black_box(ek.encapsulate_deterministic(&random::<32>().into()))
+            let pk = mlkem768::MlKem768PublicKey::try_from(black_box(&pk_bytes[..])).unwrap();
+            assert!(mlkem768::validate_public_key(&pk));
+            black_box(mlkem768::encapsulate(&pk, random::<32>()))
         })
     });
     g.bench_function("decaps/direct", |b| {
-        b.iter(|| black_box(Dk::from_seed(black_box(seed).into()).decapsulate(black_box(&ct))))
+        b.iter(|| {
+            black_box(mlkem768::decapsulate(
+                mlkem768::generate_key_pair(black_box(seed)).private_key(),
+                black_box(&ct),
+            ))
+        })
     });
-    let ek = Ek::new(&ek_bytes).unwrap();
-    g.bench_function("encaps/direct-prepared", |b| {
+
+    type Dk = ml_kem::DecapsulationKey<ml_kem::MlKem768>;
+    let dk = Dk::from_seed(seed.into());
+    let ek = dk.encapsulation_key().clone();
+    let (rc_ct, _) = ek.encapsulate_deterministic(&random::<32>().into());
+    g.bench_function("keygen/rustcrypto-prepared", |b| {
+        b.iter(|| black_box(Dk::from_seed(random::<64>().into())))
+    });
+    g.bench_function("encaps/rustcrypto-prepared", |b| {
         b.iter(|| black_box(ek.encapsulate_deterministic(&random::<32>().into())))
     });
-    g.bench_function("decaps/direct-prepared", |b| {
-        b.iter(|| black_box(dk.decapsulate(black_box(&ct))))
+    g.bench_function("decaps/rustcrypto-prepared", |b| {
+        b.iter(|| black_box(dk.decapsulate(black_box(&rc_ct))))
     });
     g.finish();
 }

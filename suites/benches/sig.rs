@@ -4,6 +4,11 @@
 //! ML-DSA-65 verification is measured both with the binding's own choice of
 //! backend and with the portable verifier `sig` uses.
 //!
+//! Ids: `sig/<alg>/<keygen|sign|verify>/agilis`; `sig/ml-dsa-65/sign/direct`,
+//! `.../verify/direct-portable` (the verifier agilis calls) and
+//! `.../verify/peer-avx2` (the binding's AVX2 verifier, which agilis does not
+//! use); `sig/ed25519/{sign,verify}/direct` (ed25519-dalek with a prepared key).
+//!
 //! `cargo bench -p agilis-suites --bench sig -- --warm-up-time 1 --measurement-time 3`
 
 use std::hint::black_box;
@@ -23,9 +28,9 @@ fn through_registry(c: &mut Criterion) {
         if alg.families.contains(&Family::HashBased) {
             group.sample_size(10);
         }
-        group.bench_function("keygen", |b| b.iter(|| scheme.keygen().unwrap()));
+        group.bench_function("keygen/agilis", |b| b.iter(|| scheme.keygen().unwrap()));
         let kp = scheme.keygen().unwrap();
-        group.bench_function("sign", |b| {
+        group.bench_function("sign/agilis", |b| {
             b.iter(|| {
                 scheme
                     .sign(black_box(kp.secret_key.expose()), black_box(&MESSAGE))
@@ -33,7 +38,7 @@ fn through_registry(c: &mut Criterion) {
             })
         });
         let signature = scheme.sign(kp.secret_key.expose(), &MESSAGE).unwrap();
-        group.bench_function("verify", |b| {
+        group.bench_function("verify/agilis", |b| {
             b.iter(|| {
                 scheme
                     .verify(
@@ -52,14 +57,14 @@ fn direct(c: &mut Criterion) {
     {
         use pqcrypto_mldsa::mldsa65;
         use pqcrypto_traits::sign::{DetachedSignature as _, PublicKey as _};
-        let mut group = c.benchmark_group("direct/ml-dsa-65 (pqcrypto-mldsa)");
+        let mut group = c.benchmark_group("sig/ml-dsa-65");
         let (pk, sk) = mldsa65::keypair();
-        group.bench_function("sign", |b| {
+        group.bench_function("sign/direct", |b| {
             b.iter(|| mldsa65::detached_sign(black_box(&MESSAGE), black_box(&sk)))
         });
         let signature = mldsa65::detached_sign(&MESSAGE, &sk);
         // the binding's own choice (AVX2 on x86-64), which `sig` does not verify with
-        group.bench_function("verify", |b| {
+        group.bench_function("verify/peer-avx2", |b| {
             b.iter(|| {
                 mldsa65::verify_detached_signature(
                     black_box(&signature),
@@ -70,7 +75,7 @@ fn direct(c: &mut Criterion) {
             })
         });
         // the portable verifier `sig` calls
-        group.bench_function("verify (portable)", |b| {
+        group.bench_function("verify/direct-portable", |b| {
             let (sig, pk) = (signature.as_bytes(), pk.as_bytes());
             b.iter(|| {
                 let (sig, msg, pk) = (black_box(sig), black_box(&MESSAGE), black_box(pk));
@@ -94,14 +99,14 @@ fn direct(c: &mut Criterion) {
     }
     {
         use ed25519_dalek::{Signer, SigningKey};
-        let mut group = c.benchmark_group("direct/ed25519 (ed25519-dalek)");
+        let mut group = c.benchmark_group("sig/ed25519");
         let key = SigningKey::from_bytes(&[7u8; 32]);
         let vk = key.verifying_key();
-        group.bench_function("sign", |b| {
+        group.bench_function("sign/direct", |b| {
             b.iter(|| black_box(&key).sign(black_box(&MESSAGE)))
         });
         let signature = key.sign(&MESSAGE);
-        group.bench_function("verify", |b| {
+        group.bench_function("verify/direct", |b| {
             b.iter(|| {
                 black_box(&vk)
                     .verify_strict(black_box(&MESSAGE), black_box(&signature))

@@ -74,3 +74,16 @@ impl fmt::Display for Error {
 }
 
 impl core::error::Error for Error {}
+
+/// `Ok` if `bytes` is `expected` long, else [`Error::InvalidLength`] naming `what`.
+pub(crate) fn check_len(what: &'static str, bytes: &[u8], expected: usize) -> crate::Result<()> {
+    if bytes.len() == expected {
+        Ok(())
+    } else {
+        Err(Error::InvalidLength {
+            what,
+            expected,
+            found: bytes.len(),
+        })
+    }
+}

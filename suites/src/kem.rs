@@ -37,12 +37,12 @@
 
 use alloc::vec::Vec;
 
-use ml_kem::{Decapsulate, KeyExport, MlKem512, MlKem768, MlKem1024};
 use pqcrypto_traits::kem::{Ciphertext as _, PublicKey as _, SecretKey as _, SharedSecret as _};
 use sha3::{Digest, Sha3_256};
 use shake::{ExtendableOutput, Shake256, Update, XofReader};
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::error::check_len;
 use crate::registry::{self, Kind, Sizes, codepoint as cp};
 use crate::{Algorithm, Error, Result, SecretBytes, rng};
 
@@ -146,18 +146,6 @@ fn kem_sizes(alg: &Algorithm) -> (usize, usize, usize) {
     }
 }
 
-fn check_len(what: &'static str, bytes: &[u8], expected: usize) -> Result<()> {
-    if bytes.len() == expected {
-        Ok(())
-    } else {
-        Err(Error::InvalidLength {
-            what,
-            expected,
-            found: bytes.len(),
-        })
-    }
-}
-
 fn entry(codepoint: u16) -> &'static Algorithm {
     // Only called with code points from `registry::codepoint`, all of which are in the table
     // (the `scheme_covers_every_kem` test checks this).
@@ -166,9 +154,25 @@ fn entry(codepoint: u16) -> &'static Algorithm {
 
 // ---------------------------------------------------------------- ML-KEM
 
+/// ML-KEM through libcrux-ml-kem (formally verified; AVX2 where the CPU has
+/// it, chosen at run time). The stored secret key is the 64-byte seed; the
+/// expanded decapsulation key is rebuilt per call and wiped after use.
 macro_rules! ml_kem_scheme {
-    ($ty:ident, $param:ty, $codepoint:expr) => {
+    ($ty:ident, $module:ident, $keypair:ident, $pk_ty:ident, $ct_ty:ident, $codepoint:expr) => {
         struct $ty;
+
+        impl $ty {
+            /// The expanded key pair for `seed` (64 bytes, checked by the caller).
+            fn expand(seed: &[u8]) -> Result<libcrux_ml_kem::$module::$keypair> {
+                let seed: Zeroizing<[u8; 64]> =
+                    Zeroizing::new(seed.try_into().map_err(|_| Error::InvalidLength {
+                        what: "ML-KEM seed",
+                        expected: 64,
+                        found: seed.len(),
+                    })?);
+                Ok(libcrux_ml_kem::$module::generate_key_pair(*seed))
+            }
+        }
 
         impl KemScheme for $ty {
             fn algorithm(&self) -> &'static Algorithm {
@@ -181,15 +185,10 @@ macro_rules! ml_kem_scheme {
                 Some(32)
             }
             fn keygen_from_seed(&self, seed: &[u8]) -> Result<KemKeyPair> {
-                let dk = ml_kem::DecapsulationKey::<$param>::from_seed(
-                    ml_kem::Seed::try_from(seed).map_err(|_| Error::InvalidLength {
-                        what: "ML-KEM seed",
-                        expected: 64,
-                        found: seed.len(),
-                    })?,
-                );
+                let (mut sk, pk) = Self::expand(seed)?.into_parts();
+                sk[0..].zeroize();
                 Ok(KemKeyPair {
-                    public_key: dk.encapsulation_key().to_bytes().to_vec(),
+                    public_key: pk.as_slice().to_vec(),
                     secret_key: SecretBytes::from_slice(seed),
                 })
             }
@@ -200,45 +199,60 @@ macro_rules! ml_kem_scheme {
             ) -> Result<Encapsulated> {
                 let (pk_len, _, _) = kem_sizes(self.algorithm());
                 check_len("public key", public_key, pk_len)?;
-                let m = ml_kem::B32::try_from(randomness).map_err(|_| Error::InvalidLength {
-                    what: "ML-KEM encapsulation randomness",
-                    expected: 32,
-                    found: randomness.len(),
-                })?;
-                let key = ml_kem::Key::<ml_kem::EncapsulationKey<$param>>::try_from(public_key)
+                let m: Zeroizing<[u8; 32]> =
+                    Zeroizing::new(array32("ML-KEM encapsulation randomness", randomness)?);
+                let pk = libcrux_ml_kem::$module::$pk_ty::try_from(public_key)
                     .map_err(|_| Error::InvalidPublicKey)?;
-                // FIPS 203 §7.2 modulus check: `new` rejects keys whose coefficients are not reduced.
-                let ek = ml_kem::EncapsulationKey::<$param>::new(&key)
-                    .map_err(|_| Error::InvalidPublicKey)?;
-                let (ct, mut ss) = ek.encapsulate_deterministic(&m);
-                let out = Encapsulated {
-                    ciphertext: ct.to_vec(),
-                    shared_secret: SecretBytes::from_slice(&ss),
-                };
-                ss.zeroize();
-                Ok(out)
+                // FIPS 203 §7.2 modulus check: every coefficient must be reduced.
+                if !libcrux_ml_kem::$module::validate_public_key(&pk) {
+                    return Err(Error::InvalidPublicKey);
+                }
+                let (ct, ss) = libcrux_ml_kem::$module::encapsulate(&pk, *m);
+                let ss = Zeroizing::new(ss);
+                Ok(Encapsulated {
+                    ciphertext: ct.as_slice().to_vec(),
+                    shared_secret: SecretBytes::from_slice(&ss[..]),
+                })
             }
             fn decaps(&self, secret_key: &[u8], ciphertext: &[u8]) -> Result<SecretBytes> {
                 let (_, sk_len, ct_len) = kem_sizes(self.algorithm());
                 check_len("secret key", secret_key, sk_len)?;
                 check_len("ciphertext", ciphertext, ct_len)?;
-                let seed =
-                    ml_kem::Seed::try_from(secret_key).map_err(|_| Error::InvalidSecretKey)?;
-                let dk = ml_kem::DecapsulationKey::<$param>::from_seed(seed);
-                let ct = ml_kem::Ciphertext::<$param>::try_from(ciphertext)
+                let ct = libcrux_ml_kem::$module::$ct_ty::try_from(ciphertext)
                     .map_err(|_| Error::InvalidCiphertext)?;
-                let mut ss = dk.decapsulate(&ct);
-                let out = SecretBytes::from_slice(&ss);
-                ss.zeroize();
-                Ok(out)
+                let (mut sk, _) = Self::expand(secret_key)?.into_parts();
+                let ss = Zeroizing::new(libcrux_ml_kem::$module::decapsulate(&sk, &ct));
+                sk[0..].zeroize();
+                Ok(SecretBytes::from_slice(&ss[..]))
             }
         }
     };
 }
 
-ml_kem_scheme!(MlKem512Scheme, MlKem512, cp::ML_KEM_512);
-ml_kem_scheme!(MlKem768Scheme, MlKem768, cp::ML_KEM_768);
-ml_kem_scheme!(MlKem1024Scheme, MlKem1024, cp::ML_KEM_1024);
+ml_kem_scheme!(
+    MlKem512Scheme,
+    mlkem512,
+    MlKem512KeyPair,
+    MlKem512PublicKey,
+    MlKem512Ciphertext,
+    cp::ML_KEM_512
+);
+ml_kem_scheme!(
+    MlKem768Scheme,
+    mlkem768,
+    MlKem768KeyPair,
+    MlKem768PublicKey,
+    MlKem768Ciphertext,
+    cp::ML_KEM_768
+);
+ml_kem_scheme!(
+    MlKem1024Scheme,
+    mlkem1024,
+    MlKem1024KeyPair,
+    MlKem1024PublicKey,
+    MlKem1024Ciphertext,
+    cp::ML_KEM_1024
+);
 static ML_KEM_512: MlKem512Scheme = MlKem512Scheme;
 static ML_KEM_768: MlKem768Scheme = MlKem768Scheme;
 static ML_KEM_1024: MlKem1024Scheme = MlKem1024Scheme;

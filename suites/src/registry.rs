@@ -363,8 +363,7 @@ const ED25519_SIZES: Sizes = sig(32, 32, 64);
 const SLH_DSA_SHAKE_128F_SIZES: Sizes = sig(32, 64, 17088);
 const SLH_DSA_SHAKE_256F_SIZES: Sizes = sig(64, 128, 49856);
 
-const ML_KEM: &str =
-    "FIPS 203 ML-KEM; RustCrypto ml-kem (pure Rust), secret key stored as the 64-byte seed (d, z)";
+const ML_KEM: &str = "FIPS 203 ML-KEM; libcrux-ml-kem (formally verified, AVX2 chosen at run time), secret key stored as the 64-byte seed (d, z)";
 const HQC: &str = "HQC (code-based, NIST-selected 2025); pqcrypto-hqc (PQClean C)";
 const ML_DSA: &str = "FIPS 204 ML-DSA (pure, empty context); pqcrypto-mldsa (PQClean C): AVX2 key generation and signing, portable verification (the AVX2 verifier of 0.1.2 lacks the z bound check)";
 const FALCON: &str = "Falcon (NTRU lattice, FN-DSA candidate); pqcrypto-falcon (PQClean C)";

@@ -90,6 +90,7 @@ use ed25519_dalek::Signer as _;
 use slh_dsa::{ParameterSet, Shake128f, Shake256f};
 use zeroize::Zeroizing;
 
+use crate::error::check_len;
 use crate::registry::{self, Kind, Sizes, codepoint as cp};
 use crate::{Algorithm, Error, Result, SecretBytes, rng};
 
@@ -265,18 +266,6 @@ const fn entry(codepoint: u16) -> &'static Algorithm {
         i += 1;
     }
     panic!("signature code point missing from the registry")
-}
-
-fn check_len(what: &'static str, bytes: &[u8], expected: usize) -> Result<()> {
-    if bytes.len() == expected {
-        Ok(())
-    } else {
-        Err(Error::InvalidLength {
-            what,
-            expected,
-            found: bytes.len(),
-        })
-    }
 }
 
 /// Best-effort wipe of a PQClean secret-key struct (`Copy`, no `Drop`, no

@@ -221,3 +221,41 @@ fn combiner_fields_do_not_run_together() {
     let b = kem::combine(cp, [b"a", b"bc"], [b"x", b"y"], [b"p", b"q"]);
     assert_ne!(a, b);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// agilis's ML-KEM (libcrux) against RustCrypto's independent `ml-kem`:
+    /// the same seed gives the same public key, the same randomness the same
+    /// ciphertext and secret, and each decapsulates the other's ciphertexts.
+    #[test]
+    fn ml_kem_matches_rustcrypto(seed in prop::array::uniform32(any::<u8>()), m in prop::array::uniform32(any::<u8>())) {
+        use ml_kem::{Decapsulate, KeyExport};
+        let mut seed64 = [0u8; 64];
+        seed64[..32].copy_from_slice(&seed);
+        seed64[32..].copy_from_slice(&m);
+        macro_rules! check {
+            ($cp:expr, $param:ty) => {{
+                let ours = kem::scheme($cp).unwrap();
+                let kp = ours.keygen_from_seed(&seed64).unwrap();
+                let dk = ml_kem::DecapsulationKey::<$param>::from_seed(seed64.into());
+                prop_assert_eq!(&kp.public_key[..], &dk.encapsulation_key().to_bytes()[..]);
+                let enc = ours.encaps_with_randomness(&kp.public_key, &m).unwrap();
+                let (ct, ss) = dk.encapsulation_key().encapsulate_deterministic(&m.into());
+                prop_assert_eq!(&enc.ciphertext[..], &ct[..]);
+                prop_assert_eq!(enc.shared_secret.expose(), &ss[..]);
+                prop_assert_eq!(&dk.decapsulate(&ct)[..], enc.shared_secret.expose());
+                // implicit rejection agrees too
+                let mut bad = enc.ciphertext.clone();
+                let at = m[0] as usize % bad.len();
+                bad[at] ^= 1 << (m[1] % 8);
+                let ours_bad = ours.decaps(kp.secret_key.expose(), &bad).unwrap();
+                let theirs_bad = dk.decapsulate(&bad[..].try_into().unwrap());
+                prop_assert_eq!(ours_bad.expose(), &theirs_bad[..]);
+            }};
+        }
+        check!(registry::codepoint::ML_KEM_512, ml_kem::MlKem512);
+        check!(registry::codepoint::ML_KEM_768, ml_kem::MlKem768);
+        check!(registry::codepoint::ML_KEM_1024, ml_kem::MlKem1024);
+    }
+}
