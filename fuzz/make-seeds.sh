@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Writes seed inputs into fuzz/corpus/: for each registered algorithm, a
-# well-formed input with one bit flipped, so the fuzzer starts past the length
-# checks. Uses the agilis CLI (built in release mode).
+# well-formed input, so the fuzzer starts past the length checks. KEM and AEAD
+# seeds have one bit flipped; signature seeds sign another message than the
+# one the target verifies, so that no mutation of a seed is a valid signature.
+# Uses the agilis CLI (built in release mode).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release -q
@@ -21,8 +23,7 @@ done
 i=0
 for s in $(names signature); do
     $agilis sign keygen --suite "$s" --out "$tmp/s$i" >/dev/null 2>&1
-    $agilis sign sign --suite "$s" --sk "@$tmp/s$i" --msg "$(printf 'fuzz message' | xxd -p | tr -d '\n')" --out "$tmp/g$i" >/dev/null 2>&1
-    flip "$tmp/g$i"
+    $agilis sign sign --suite "$s" --sk "@$tmp/s$i" --msg "$(printf 'seed message' | xxd -p | tr -d '\n')" --out "$tmp/g$i" >/dev/null 2>&1
     { printf "\\x$(printf %02x $((i | 128)))"; cat "$tmp/s$i.pub" "$tmp/g$i"; } > "fuzz/corpus/sig_verify/seed-$s"
     i=$((i+1))
 done
