@@ -54,7 +54,8 @@ for full_id, median in rows:
         continue
     for other, other_median in rows:
         o_prefix, _, o_impl = other.rpartition("/")
-        if o_prefix != prefix or not o_impl.startswith("direct"):
+        # `-prepared` rows hold key objects made outside the timing: context, not the same work.
+        if o_prefix != prefix or not o_impl.startswith("direct") or o_impl.endswith("-prepared"):
             continue
         if impl == "agilis-portable" and o_impl != "direct-rustcrypto":
             continue
