@@ -42,6 +42,7 @@ use ascon_aead::aead::{self, AeadInOut, KeyInit, KeySizeUser};
 use chacha20poly1305::ChaCha20Poly1305;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::error::check_len;
 use crate::registry::{self, Sizes, codepoint};
 use crate::{Algorithm, Error, Kind, Result};
 
@@ -140,13 +141,7 @@ impl AeadKey {
         if tag_len != TAG_LEN {
             return Err(Error::Unsupported("AEAD tag length other than 16 bytes"));
         }
-        if key.len() != key_len {
-            return Err(Error::InvalidLength {
-                what: "key",
-                expected: key_len,
-                found: key.len(),
-            });
-        }
+        check_len("key", key, key_len)?;
         #[cfg(not(feature = "aws-lc"))]
         let _ = backend;
         let inner = match codepoint {

@@ -146,10 +146,10 @@ fn kem_sizes(alg: &Algorithm) -> (usize, usize, usize) {
     }
 }
 
-fn entry(codepoint: u16) -> &'static Algorithm {
-    // Only called with code points from `registry::codepoint`, all of which are in the table
-    // (the `scheme_covers_every_kem` test checks this).
-    registry::by_codepoint(codepoint).unwrap_or(&registry::ALGORITHMS[0])
+/// The registry entry of a KEM code point; used in constants, so a missing
+/// entry fails the build.
+const fn entry(codepoint: u16) -> &'static Algorithm {
+    registry::entry(codepoint, Kind::Kem)
 }
 
 // ---------------------------------------------------------------- ML-KEM
@@ -176,7 +176,7 @@ macro_rules! ml_kem_scheme {
 
         impl KemScheme for $ty {
             fn algorithm(&self) -> &'static Algorithm {
-                entry($codepoint)
+                const { entry($codepoint) }
             }
             fn seed_len(&self) -> Option<usize> {
                 Some(64)
@@ -313,7 +313,7 @@ static X25519: X25519Scheme = X25519Scheme;
 
 impl KemScheme for X25519Scheme {
     fn algorithm(&self) -> &'static Algorithm {
-        entry(cp::X25519)
+        const { entry(cp::X25519) }
     }
     fn seed_len(&self) -> Option<usize> {
         Some(32)
@@ -369,7 +369,7 @@ macro_rules! hqc_scheme {
 
         impl KemScheme for $ty {
             fn algorithm(&self) -> &'static Algorithm {
-                entry($codepoint)
+                const { entry($codepoint) }
             }
             fn seed_len(&self) -> Option<usize> {
                 None
@@ -492,7 +492,7 @@ fn xwing_combine(ss_m: &[u8], ss_x: &[u8], ct_x: &[u8], pk_x: &[u8]) -> SecretBy
 
 impl KemScheme for XWingScheme {
     fn algorithm(&self) -> &'static Algorithm {
-        entry(cp::X_WING)
+        const { entry(cp::X_WING) }
     }
     fn seed_len(&self) -> Option<usize> {
         Some(32)
@@ -542,28 +542,28 @@ const COMBINER_LABEL: &[u8] = b"agilis-hybrid-kem/v1";
 
 /// A hybrid of two KEMs joined by the generic combiner (see the module doc).
 struct Combined {
-    codepoint: u16,
+    alg: &'static Algorithm,
     a: &'static dyn KemScheme,
     b: &'static dyn KemScheme,
 }
 
 static ML_KEM_1024_X25519: Combined = Combined {
-    codepoint: cp::ML_KEM_1024_X25519,
+    alg: entry(cp::ML_KEM_1024_X25519),
     a: &ML_KEM_1024,
     b: &X25519,
 };
 static ML_KEM_1024_HQC_256: Combined = Combined {
-    codepoint: cp::ML_KEM_1024_HQC_256,
+    alg: entry(cp::ML_KEM_1024_HQC_256),
     a: &ML_KEM_1024,
     b: &HQC_256,
 };
 static ML_KEM_512_X25519: Combined = Combined {
-    codepoint: cp::ML_KEM_512_X25519,
+    alg: entry(cp::ML_KEM_512_X25519),
     a: &ML_KEM_512,
     b: &X25519,
 };
 static HQC_256_X25519: Combined = Combined {
-    codepoint: cp::HQC_256_X25519,
+    alg: entry(cp::HQC_256_X25519),
     a: &HQC_256,
     b: &X25519,
 };
@@ -607,7 +607,7 @@ impl Combined {
     fn finish(&self, public_key: &[u8], ea: Encapsulated, eb: Encapsulated) -> Encapsulated {
         let (pk_a, pk_b) = public_key.split_at(self.lens()[0].0);
         let shared_secret = combine(
-            self.codepoint,
+            self.alg.codepoint,
             [ea.shared_secret.expose(), eb.shared_secret.expose()],
             [&ea.ciphertext, &eb.ciphertext],
             [pk_a, pk_b],
@@ -629,7 +629,7 @@ impl Combined {
 
 impl KemScheme for Combined {
     fn algorithm(&self) -> &'static Algorithm {
-        entry(self.codepoint)
+        self.alg
     }
     fn seed_len(&self) -> Option<usize> {
         Some(self.a.seed_len()? + self.b.seed_len()?)
@@ -681,7 +681,7 @@ impl KemScheme for Combined {
         let ss_a = self.a.decaps(sk_a, ct_a)?;
         let ss_b = self.b.decaps(sk_b, ct_b)?;
         Ok(combine(
-            self.codepoint,
+            self.alg.codepoint,
             [ss_a.expose(), ss_b.expose()],
             [ct_a, ct_b],
             [pk_a, pk_b],

@@ -740,6 +740,35 @@ pub static ALGORITHMS: &[Algorithm] = &[
     },
 ];
 
+/// The entry for `codepoint`, which must be of `kind`, for implementations
+/// to resolve their own entry in a constant: a missing entry, or one of
+/// another kind or with another kind's sizes, fails the build.
+pub(crate) const fn entry(codepoint: u16, kind: Kind) -> &'static Algorithm {
+    let all = ALGORITHMS;
+    let mut i = 0;
+    while i < all.len() {
+        if all[i].codepoint == codepoint {
+            assert!(
+                all[i].kind as u8 == kind as u8,
+                "registry entry of another kind"
+            );
+            assert!(
+                matches!(
+                    (kind, &all[i].sizes),
+                    (Kind::Kem, Sizes::Kem { .. })
+                        | (Kind::Signature, Sizes::Signature { .. })
+                        | (Kind::Aead, Sizes::Aead { .. })
+                        | (Kind::Kdf, Sizes::Kdf { .. })
+                ),
+                "registry entry with another kind's sizes"
+            );
+            return &all[i];
+        }
+        i += 1;
+    }
+    panic!("code point missing from the registry")
+}
+
 fn names_match(canonical: &str, given: &str) -> bool {
     canonical.len() == given.len()
         && canonical

@@ -246,26 +246,10 @@ impl SigSizes {
     }
 }
 
-/// The registry entry of a signature code point, resolved at compile time:
-/// a missing or non-signature entry fails the build, not a call.
+/// The registry entry of a signature code point, resolved at compile time
+/// (every caller is a `const fn` building a static).
 const fn entry(codepoint: u16) -> &'static Algorithm {
-    let all = registry::ALGORITHMS;
-    let mut i = 0;
-    while i < all.len() {
-        if all[i].codepoint == codepoint {
-            assert!(
-                matches!(all[i].kind, Kind::Signature),
-                "not a signature entry"
-            );
-            assert!(
-                matches!(all[i].sizes, Sizes::Signature { .. }),
-                "signature entry without signature sizes"
-            );
-            return &all[i];
-        }
-        i += 1;
-    }
-    panic!("signature code point missing from the registry")
+    registry::entry(codepoint, Kind::Signature)
 }
 
 /// Best-effort wipe of a PQClean secret-key struct (`Copy`, no `Drop`, no
@@ -275,6 +259,20 @@ fn scrub<K: pqcrypto_traits::sign::SecretKey>(sk: &mut K) {
         *sk = zero;
     }
     black_box(sk);
+}
+
+/// A PQClean key pair as bytes; the binding's secret-key struct is scrubbed.
+fn keypair_bytes<P, K>((pk, mut sk): (P, K)) -> (Vec<u8>, SecretBytes)
+where
+    P: pqcrypto_traits::sign::PublicKey,
+    K: pqcrypto_traits::sign::SecretKey,
+{
+    let out = (
+        pk.as_bytes().to_vec(),
+        SecretBytes::from_slice(sk.as_bytes()),
+    );
+    scrub(&mut sk);
+    out
 }
 
 // ---------------------------------------------------------------- ML-DSA
@@ -301,19 +299,13 @@ macro_rules! ml_dsa_ops {
             use alloc::vec::Vec;
 
             use pqcrypto_mldsa::$module as m;
-            use pqcrypto_traits::sign::{DetachedSignature as _, PublicKey as _, SecretKey as _};
+            use pqcrypto_traits::sign::{DetachedSignature as _, SecretKey as _};
 
             use super::scrub;
             use crate::{Error, Result, SecretBytes};
 
             pub(super) fn keypair() -> (Vec<u8>, SecretBytes) {
-                let (pk, mut sk) = m::keypair();
-                let out = (
-                    pk.as_bytes().to_vec(),
-                    SecretBytes::from_slice(sk.as_bytes()),
-                );
-                scrub(&mut sk);
-                out
+                super::keypair_bytes(m::keypair())
             }
 
             pub(super) fn sign(sk: &[u8], msg: &[u8], ctx: &[u8]) -> Result<Vec<u8>> {
@@ -528,13 +520,7 @@ macro_rules! falcon_ops {
             use crate::{Error, Result, SecretBytes};
 
             pub(super) fn keypair() -> (Vec<u8>, SecretBytes) {
-                let (pk, mut sk) = m::keypair();
-                let out = (
-                    pk.as_bytes().to_vec(),
-                    SecretBytes::from_slice(sk.as_bytes()),
-                );
-                scrub(&mut sk);
-                out
+                super::keypair_bytes(m::keypair())
             }
 
             pub(super) fn sign(sk: &[u8], msg: &[u8]) -> Result<Vec<u8>> {
