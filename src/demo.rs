@@ -7,20 +7,17 @@ use std::io::Write;
 use std::time::Instant;
 
 use agilis_suites::aead::AeadKey;
-use agilis_suites::registry::{Registry, Sizes, Withdrawal, codepoint};
-use agilis_suites::{Algorithm, Kind, kdf, kem, profile, sig};
+use agilis_suites::registry::{Sizes, codepoint};
+use agilis_suites::{Algorithm, Kind, kdf, kem, sig};
 use clap::Args;
 
+use crate::policy::PolicyArgs;
 use crate::{CliResult, Failure, table};
 
 #[derive(Args)]
 pub struct DemoArgs {
-    /// Run only what this profile allows (anchor, vehicle, constrained). Default: every suite.
-    #[arg(long, value_name = "NAME")]
-    profile: Option<String>,
-    /// Withdraw a family or algorithm before starting. Repeatable.
-    #[arg(long, value_name = "FAMILY_OR_ALG")]
-    withdraw: Vec<String>,
+    #[command(flatten)]
+    policy: PolicyArgs,
     /// Skip the registry table.
     #[arg(long)]
     no_table: bool,
@@ -156,36 +153,18 @@ fn kdf_round_trip(alg: &Algorithm, session_secret: &[u8]) -> Result<String, Stri
 }
 
 pub fn run(args: DemoArgs) -> CliResult {
-    let mut reg = Registry::new();
-    for w in &args.withdraw {
-        reg.withdraw(Withdrawal::parse(w).map_err(|_| {
-            Failure::BadInput(format!(
-                "cannot withdraw `{w}`: unknown family or algorithm"
-            ))
-        })?);
-    }
-    let profile = args
-        .profile
-        .as_deref()
-        .map(profile::by_name)
-        .transpose()
-        .map_err(Failure::from)?;
+    let policy = args.policy.resolve()?;
     if !args.no_table {
         println!(
             "== agilis registry{}",
-            profile
+            policy
+                .profile
                 .map(|p| format!(" (profile {})", p.name))
                 .unwrap_or_default()
         );
-        table::write_table(&mut std::io::stdout().lock(), &reg, profile)?;
+        table::write_table(&mut std::io::stdout().lock(), &policy)?;
         println!();
     }
-    let suites = |kind: Kind| -> Vec<&'static Algorithm> {
-        match profile {
-            Some(p) => p.allowed(&reg, kind),
-            None => reg.available().filter(|a| a.kind == kind).collect(),
-        }
-    };
     let mut tally = Tally {
         ok: 0,
         failed: Vec::new(),
@@ -195,7 +174,7 @@ pub fn run(args: DemoArgs) -> CliResult {
     // The first hybrid's secret (or, lacking one, any KEM's) keys the KDF and
     // AEAD steps, as in a session.
     let (mut hybrid_secret, mut any_secret) = (None, None);
-    for alg in suites(Kind::Kem) {
+    for alg in policy.allowed(Kind::Kem) {
         let t = Instant::now();
         let r = kem_round_trip(alg);
         if let Ok((_, ss)) = &r {
@@ -213,17 +192,17 @@ pub fn run(args: DemoArgs) -> CliResult {
         .unwrap_or_else(|| b"no KEM is allowed: fixed demo secret".to_vec());
 
     println!("== signatures: keygen, sign, verify, reject a forgery");
-    for alg in suites(Kind::Signature) {
+    for alg in policy.allowed(Kind::Signature) {
         let t = Instant::now();
         tally.record(alg, t, sig_round_trip(alg));
     }
     println!("== KDFs: derive from the KEM secret");
-    for alg in suites(Kind::Kdf) {
+    for alg in policy.allowed(Kind::Kdf) {
         let t = Instant::now();
         tally.record(alg, t, kdf_round_trip(alg, &session_secret));
     }
     println!("== AEADs: key from HKDF-SHA-256, seal, open, reject tampering");
-    for alg in suites(Kind::Aead) {
+    for alg in policy.allowed(Kind::Aead) {
         let t = Instant::now();
         tally.record(alg, t, aead_round_trip(alg, &session_secret));
     }

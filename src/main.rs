@@ -6,13 +6,14 @@
 
 mod demo;
 mod input;
+mod policy;
 mod table;
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
-use agilis_suites::registry::{self, Registry, Withdrawal};
-use agilis_suites::{Error, Kind, aead::AeadKey, kem, profile, sig};
+use agilis_suites::registry;
+use agilis_suites::{Error, Kind, aead::AeadKey, kem, sig};
 use clap::{Args, Parser, Subcommand};
 
 use input::{Input, Output, Part};
@@ -55,12 +56,8 @@ struct SuitesArgs {
     /// Print a JSON array instead of a table.
     #[arg(long)]
     json: bool,
-    /// Show only what this profile allows (anchor, vehicle, constrained), in its order of preference.
-    #[arg(long, value_name = "NAME")]
-    profile: Option<String>,
-    /// Withdraw a family (e.g. module-lattice) or an algorithm (e.g. x25519) first. Repeatable.
-    #[arg(long, value_name = "FAMILY_OR_ALG")]
-    withdraw: Vec<String>,
+    #[command(flatten)]
+    policy: policy::PolicyArgs,
 }
 
 #[derive(Args)]
@@ -248,26 +245,13 @@ fn suite_of(name: &str, kind: Kind) -> Result<&'static registry::Algorithm, Fail
 }
 
 fn suites(a: SuitesArgs) -> CliResult {
-    let mut reg = Registry::new();
-    for w in &a.withdraw {
-        let what = Withdrawal::parse(w).map_err(|_| {
-            Failure::BadInput(format!(
-                "cannot withdraw `{w}`: not a family ({}) nor a registered algorithm",
-                agilis_suites::Family::ALL.map(|f| f.as_str()).join(", ")
-            ))
-        })?;
-        reg.withdraw(what);
-    }
-    let profile = match &a.profile {
-        Some(p) => Some(profile::by_name(p).map_err(Failure::from)?),
-        None => None,
-    };
+    let policy = a.policy.resolve()?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if a.json {
-        table::write_json(&mut out, &reg, profile)?;
+        table::write_json(&mut out, &policy)?;
     } else {
-        table::write_table(&mut out, &reg, profile)?;
+        table::write_table(&mut out, &policy)?;
     }
     out.flush()?;
     Ok(())

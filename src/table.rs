@@ -3,19 +3,21 @@
 use std::io::Write;
 
 use agilis_suites::Kind;
-use agilis_suites::profile::{Outcome, Profile};
-use agilis_suites::registry::{Algorithm, Registry, Sizes};
+use agilis_suites::profile::Outcome;
+use agilis_suites::registry::{Algorithm, Sizes};
 use serde_json::{Value, json};
 
 use crate::Failure;
+use crate::policy::Policy;
 
-/// The algorithms to show: all available ones, or what `profile` allows, by preference.
-fn rows(reg: &Registry, profile: Option<&'static Profile>) -> Vec<&'static Algorithm> {
-    match profile {
-        None => reg.available().collect(),
-        Some(p) => Kind::ALL
+/// The algorithms to show: every available one in table order, or, under a
+/// profile, what it allows, kind by kind in its order of preference.
+fn rows(policy: &Policy) -> Vec<&'static Algorithm> {
+    match policy.profile {
+        None => policy.registry.available().collect(),
+        Some(_) => Kind::ALL
             .into_iter()
-            .flat_map(|k| p.allowed(reg, k))
+            .flat_map(|k| policy.allowed(k))
             .collect(),
     }
 }
@@ -72,17 +74,9 @@ fn families_text(a: &Algorithm) -> String {
         .join(" + ")
 }
 
-fn changes(reg: &Registry, profile: Option<&'static Profile>) -> Vec<Outcome> {
-    profile.map(|p| p.report(reg).changes).unwrap_or_default()
-}
-
-pub fn write_table(
-    out: &mut impl Write,
-    reg: &Registry,
-    profile: Option<&'static Profile>,
-) -> Result<(), Failure> {
-    let rows = rows(reg, profile);
-    if let Some(p) = profile {
+pub fn write_table(out: &mut impl Write, policy: &Policy) -> Result<(), Failure> {
+    let rows = rows(policy);
+    if let Some(p) = policy.profile {
         writeln!(out, "profile {}: {}", p.name, p.description)?;
     }
     let fams: Vec<String> = rows.iter().map(|a| families_text(a)).collect();
@@ -106,12 +100,15 @@ pub fn write_table(
             sizes_text(&a.sizes)
         )?;
     }
-    let withdrawn = reg.withdrawn_families();
+    let withdrawn = policy.registry.withdrawn_families();
     if !withdrawn.is_empty() {
         let names: Vec<_> = withdrawn.iter().map(|f| f.as_str()).collect();
         writeln!(out, "\nwithdrawn families: {}", names.join(", "))?;
     }
-    for change in changes(reg, profile) {
+    let Some(report) = policy.report() else {
+        return Ok(());
+    };
+    for change in &report.changes {
         match change {
             Outcome::FellBack { hybrid, to } => writeln!(
                 out,
@@ -125,25 +122,23 @@ pub fn write_table(
             }
         }
     }
-    if let Some(p) = profile {
-        for kind in p.report(reg).empty_kinds() {
-            writeln!(
-                out,
-                "EMPTY: profile {} has no {kind} left; it cannot make sessions",
-                p.name
-            )?;
-        }
+    for kind in report.empty_kinds() {
+        writeln!(
+            out,
+            "EMPTY: profile {} has no {kind} left; it cannot make sessions",
+            report.profile.name
+        )?;
     }
     Ok(())
 }
 
-pub fn write_json(
-    out: &mut impl Write,
-    reg: &Registry,
-    profile: Option<&'static Profile>,
-) -> Result<(), Failure> {
-    let changes = changes(reg, profile);
-    let items: Vec<Value> = rows(reg, profile)
+pub fn write_json(out: &mut impl Write, policy: &Policy) -> Result<(), Failure> {
+    let report = policy.report();
+    let changes = report
+        .as_ref()
+        .map(|r| r.changes.as_slice())
+        .unwrap_or_default();
+    let items: Vec<Value> = rows(policy)
         .into_iter()
         .map(|a| {
             let fallback_for: Vec<&str> = changes
@@ -174,11 +169,11 @@ pub fn write_json(
         None => Failure::Other(e.to_string()),
     })?;
     writeln!(out)?;
-    if let Some(p) = profile {
-        for kind in p.report(reg).empty_kinds() {
+    if let Some(r) = &report {
+        for kind in r.empty_kinds() {
             eprintln!(
                 "agilis: warning: profile {} has no {kind} left after withdrawals",
-                p.name
+                r.profile.name
             );
         }
     }
