@@ -5,55 +5,14 @@
 
 mod common;
 
-use std::collections::HashMap;
 
 use agilis_suites::Error;
 use agilis_suites::aead::{AeadKey, Backend, TAG_LEN};
 use agilis_suites::kdf;
 use agilis_suites::registry::codepoint::ASCON_AEAD128;
 
-/// One `Count = n` block of an LWC KAT file, field name → value.
-type Record = HashMap<String, String>;
-
-/// Parses the LWC KAT format (`Name = HEX` lines, blank-line separated
-/// records) and checks that the records are numbered 1, 2, 3, ...
-fn parse(text: &str) -> Vec<Record> {
-    let mut records = Vec::new();
-    let mut current = Record::new();
-    for line in text.lines().map(str::trim) {
-        if line.is_empty() {
-            if !current.is_empty() {
-                records.push(std::mem::take(&mut current));
-            }
-            continue;
-        }
-        let (name, value) = line
-            .split_once('=')
-            .unwrap_or_else(|| panic!("malformed KAT line: {line}"));
-        current.insert(name.trim().to_owned(), value.trim().to_owned());
-    }
-    if !current.is_empty() {
-        records.push(current);
-    }
-    for (i, r) in records.iter().enumerate() {
-        assert_eq!(
-            r["Count"],
-            (i + 1).to_string(),
-            "KAT records out of sequence"
-        );
-    }
-    records
-}
-
-fn field(r: &Record, name: &str) -> Vec<u8> {
-    common::unhex(
-        r.get(name)
-            .unwrap_or_else(|| panic!("record {} lacks {name}", r["Count"])),
-    )
-}
-
-fn load(file: &str) -> Option<Vec<Record>> {
-    common::read_vectors("ascon", file).map(|text| parse(&text))
+fn load(file: &str) -> Option<Vec<common::Record>> {
+    common::read_vectors("ascon", file).map(|text| common::lwc_kat_records(&text))
 }
 
 #[test]
@@ -66,11 +25,11 @@ fn aead128_all_kats_seal_open_and_reject_bit_flips() {
         for r in &records {
             let n = &r["Count"];
             let (key, nonce, pt, ad, expected) = (
-                field(r, "Key"),
-                field(r, "Nonce"),
-                field(r, "PT"),
-                field(r, "AD"),
-                field(r, "CT"),
+                common::kat_field(r, "Key"),
+                common::kat_field(r, "Nonce"),
+                common::kat_field(r, "PT"),
+                common::kat_field(r, "AD"),
+                common::kat_field(r, "CT"),
             );
             assert_eq!(
                 expected.len(),
@@ -134,8 +93,8 @@ fn hash256_all_kats() {
     assert_eq!(records.len(), 1025, "Ascon-Hash256 KAT count");
     for r in &records {
         assert_eq!(
-            kdf::ascon_hash256(&field(r, "Msg")).to_vec(),
-            field(r, "MD"),
+            kdf::ascon_hash256(&common::kat_field(r, "Msg")).to_vec(),
+            common::kat_field(r, "MD"),
             "Hash256 KAT {}",
             r["Count"]
         );
@@ -149,9 +108,9 @@ fn xof128_all_kats() {
     };
     assert_eq!(records.len(), 1025, "Ascon-XOF128 KAT count");
     for r in &records {
-        let md = field(r, "MD");
+        let md = common::kat_field(r, "MD");
         let mut out = vec![0u8; md.len()];
-        kdf::ascon_xof128(&field(r, "Msg"), &mut out);
+        kdf::ascon_xof128(&common::kat_field(r, "Msg"), &mut out);
         assert_eq!(out, md, "XOF128 KAT {}", r["Count"]);
     }
 }
@@ -164,7 +123,7 @@ fn cxof128_all_kats() {
     assert_eq!(records.len(), 1089, "Ascon-CXOF128 KAT count");
     let mut customization_lengths = std::collections::BTreeSet::new();
     for r in &records {
-        let (msg, z, md) = (field(r, "Msg"), field(r, "Z"), field(r, "MD"));
+        let (msg, z, md) = (common::kat_field(r, "Msg"), common::kat_field(r, "Z"), common::kat_field(r, "MD"));
         customization_lengths.insert(z.len());
         let mut out = vec![0u8; md.len()];
         kdf::ascon_cxof128(&z, &msg, &mut out).unwrap();
