@@ -39,8 +39,8 @@ module ascon_aead128 #(
     output wire [BUS/8-1:0] out_keep,
     output wire             out_last,
     output reg              done,
-    output wire [127:0]     tag_out,
-    output reg              tag_ok,
+    output reg  [127:0]     tag_out,
+    output wire             tag_ok,
     output reg              err
 );
     localparam integer R = ROUNDS_PER_CYCLE;
@@ -108,43 +108,53 @@ module ascon_aead128 #(
     wire            last_expect = (s_rem <= BB);
     wire            beat_bad = beat && ((in_keep != keep_expect) || (in_last != last_expect));
 
-    // "The first n bytes" and "the byte after them" of a block.
-    function [127:0] first_bytes;
-        input [4:0] n;
-        integer i;
-        begin
-            for (i = 0; i < 128; i = i + 1) first_bytes[i] = (i / 8) < n;
-        end
-    endfunction
-    function [127:0] pad_at;
-        input [4:0] n;
-        integer i;
-        begin
-            for (i = 0; i < 128; i = i + 1) pad_at[i] = (i == 8 * n);
-        end
-    endfunction
 
-    // ---- absorbing one block (SP 800-232 Alg. 3/4) ------------------------
-    wire [127:0] rate = x[127:0];
-    wire [127:0] m_first = first_bytes(need);
-    wire [127:0] pad = blk_last ? pad_at(need) : 128'd0;
-    wire [127:0] blk_data = blk & m_first;
-    wire [127:0] rate_x_d = rate ^ blk_data;
-    wire         dec_msg = block_is_msg && dec_r;
-    // Decrypting, the ciphertext replaces the rate; otherwise data is XORed in.
-    wire [127:0] rate_next = (dec_msg ? ((rate & ~m_first) ^ blk_data) : rate_x_d) ^ pad;
-    wire         fin_block = block_is_msg && blk_last;
-    wire         dsep_now = pend_dsep && block_is_msg;
-    wire [63:0]  x2_next = x[191:128] ^ (fin_block ? k0 : 64'd0);
-    wire [63:0]  x3_next = x[255:192] ^ (pend_initkey ? k0 : 64'd0) ^ (fin_block ? k1 : 64'd0);
-    wire [63:0]  x4_next = x[319:256] ^ (pend_initkey ? k1 : 64'd0) ^ {dsep_now, 63'd0};
-    wire [319:0] absorbed = {x4_next, x3_next, x2_next, rate_next};
-
-    // ---- permutation ----------------------------------------------------
+    // ---- the permutation's input (SP 800-232 Alg. 3/4) --------------------
+    // The state is all zeros while idle, so every step is an XOR into it:
+    // loading IV||K||N, absorbing a block, padding, domain separation and
+    // the key additions. Each state bit is one small function of the state
+    // bit, the data bit and a few per-byte controls, which keeps this layer
+    // to about one LUT per bit in front of the S-box.
     wire         idle_start = (st == S_IDLE) && start;
-    wire [319:0] init_state = {nonce[127:64], nonce[63:0], key[127:64], key[63:0], IV};
-    wire [319:0] perm_in = idle_start ? init_state : (st == S_BLOCK) ? absorbed : x;
-    wire [3:0]   perm_round = idle_start ? 4'd0 : (st == S_BLOCK) ? (fin_block ? 4'd0 : 4'd4) : rnd;
+    wire         in_blk = (st == S_BLOCK);
+    wire         dec_msg = block_is_msg && dec_r;
+    wire         fin_block = block_is_msg && blk_last;
+    wire         key_lo_en = (in_blk || st == S_FIN) && pend_initkey;  // (x3, x4) ^= (K0, K1)
+    wire         fin_en = in_blk && fin_block;                         // (x2, x3) ^= (K0, K1)
+    wire         dsep_en = in_blk && pend_dsep && block_is_msg;        // x4 ^= 1 << 63
+    wire [15:0]  use_byte;   // the byte takes a data byte
+    wire [15:0]  clr_byte;   // ... which replaces it (decrypting) rather than XORs in
+    wire [15:0]  pad_byte;   // the byte takes the padding bit
+    genvar j;
+    generate
+        for (j = 0; j < 16; j = j + 1) begin : g_byte_ctl
+            assign use_byte[j] = in_blk && (j < need);
+            assign clr_byte[j] = use_byte[j] && dec_msg;
+            assign pad_byte[j] = in_blk && blk_last && (j == need);
+        end
+    endgenerate
+    wire [127:0] rate = x[127:0];
+    wire [127:0] use_bits, clr_bits, pad_bits;
+    generate
+        for (j = 0; j < 16; j = j + 1) begin : g_byte_bits
+            assign use_bits[8*j +: 8] = {8{use_byte[j]}};
+            assign clr_bits[8*j +: 8] = {8{clr_byte[j]}};
+            assign pad_bits[8*j +: 8] = {7'd0, pad_byte[j]};
+        end
+    endgenerate
+    wire [127:0] init_rate = idle_start ? {key[63:0], IV} : 128'd0;
+    // rate ^ data is the ciphertext (encrypting) or the plaintext (decrypting):
+    // the output block. Decrypting, the ciphertext replaces the rate instead,
+    // i.e. the old rate is XORed out again.
+    wire [127:0] rate_x_data = rate ^ (blk & use_bits);
+    wire [127:0] rate_in = rate_x_data ^ (rate & clr_bits) ^ pad_bits ^ init_rate;
+    wire [63:0]  x2_in = x[191:128] ^ (fin_en ? k0 : 64'd0) ^ (idle_start ? key[127:64] : 64'd0);
+    wire [63:0]  x3_in = x[255:192] ^ (key_lo_en ? k0 : 64'd0) ^ (fin_en ? k1 : 64'd0)
+                       ^ (idle_start ? nonce[63:0] : 64'd0);
+    wire [63:0]  x4_in = x[319:256] ^ (key_lo_en ? k1 : 64'd0) ^ {dsep_en, 63'd0}
+                       ^ (idle_start ? nonce[127:64] : 64'd0);
+    wire [319:0] perm_in = {x4_in, x3_in, x2_in, rate_in};
+    wire [3:0]   perm_round = idle_start ? 4'd0 : in_blk ? (fin_block ? 4'd0 : 4'd4) : rnd;
     wire [319:0] perm_out;
     ascon_perm #(.ROUNDS_PER_CYCLE(R)) u_perm (
         .state_in(perm_in), .round(perm_round), .state_out(perm_out)
@@ -163,34 +173,39 @@ module ascon_aead128 #(
     assign out_keep = (o_beat_n == BB[4:0]) ? {BB{1'b1}} : ~({BB{1'b1}} << o_beat_n);
     assign out_last = out_valid && (o_rem <= BB);
 
-    // After the final p12, pend_initkey is set again, so the absorb path adds
-    // (K0, K1) to (x3, x4): that sum is the tag. The state stays put in idle,
-    // so the tag is held without a register of its own (and without a gate:
-    // it means nothing unless `done` came without `err`).
-    wire [127:0] tag_now = absorbed[319:192];
-    assign tag_out = tag_now;
+    // After the final p12, pend_initkey is set again, so the input layer adds
+    // (K0, K1) to (x3, x4): that sum is the tag.
+    wire [127:0] tag_now = perm_in[319:192];
+    // Decrypting, tag_ok compares the registered tag with the expected one:
+    // all 128 bits XORed and OR-reduced, no early exit.
+    reg          tag_check;
+    assign tag_ok = tag_check && ~|(tag_out ^ tag_in_r);
 
     always @(posedge clk) begin
         done <= 1'b0;
         if (rst) begin
+            x <= 320'd0;
+            tag_out <= 128'd0;
             st <= S_IDLE;
             a_sec <= A_NONE;
             o_n <= 5'd0;
             o_hi <= 1'b0;
             err <= 1'b0;
-            tag_ok <= 1'b0;
+            tag_check <= 1'b0;
             blk_n <= 5'd0;
             need <= 5'd0;
         end else if (beat_bad) begin
             // The stream disagrees with the lengths: stop here, report, and
             // drop whatever output was pending.
+            x <= 320'd0;
+            tag_out <= 128'd0;
             st <= S_IDLE;
             a_sec <= A_NONE;
             o_n <= 5'd0;
             o_hi <= 1'b0;
             done <= 1'b1;
             err <= 1'b1;
-            tag_ok <= 1'b0;
+            tag_check <= 1'b0;
         end else begin
             // -------- processor --------
             case (st)
@@ -205,7 +220,7 @@ module ascon_aead128 #(
                     pend_dsep <= (ad_len == 32'd0);
                     st <= S_PERM;
                     err <= 1'b0;
-                    tag_ok <= 1'b0;
+                    tag_check <= 1'b0;
                             o_rem <= msg_len;
                 end
                 S_PERM: begin
@@ -221,12 +236,15 @@ module ascon_aead128 #(
                     rnd <= rnd_after;
                     final_perm <= fin_block;
                     pend_initkey <= 1'b0;
-                    if (dsep_now) pend_dsep <= 1'b0;
+                    if (block_is_msg) pend_dsep <= 1'b0;
                     if (a_sec == A_AD && blk_last) pend_dsep <= 1'b1;
                     st <= S_PERM;
                 end
                 S_FIN: if (!out_valid) begin
-                    tag_ok <= dec_r && ~|(tag_now ^ tag_in_r);
+                    // The state goes back to zero: nothing key-dependent stays.
+                    x <= 320'd0;
+                    tag_out <= tag_now;
+                    tag_check <= dec_r;
                     done <= 1'b1;
                     st <= S_IDLE;
                 end
@@ -234,7 +252,7 @@ module ascon_aead128 #(
 
             // -------- output buffer --------
             if (consume && block_is_msg && need != 5'd0) begin
-                o_blk <= rate_x_d;
+                o_blk <= rate_x_data;
                 o_n <= need;
                 o_hi <= 1'b0;
             end else if (o_fire) begin
