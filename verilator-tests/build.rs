@@ -20,6 +20,7 @@ struct Model {
 
 const ASCON_RTL: &[&str] = &["ascon_"];
 const AES_RTL: &[&str] = &["aes256_gcm", "aes_", "ghash_"];
+const TOP_RTL: &[&str] = &["agilis_", "ascon_", "aes256_gcm", "aes_", "ghash_"];
 
 const MODELS: &[Model] = &[
     Model { name: "ascon_r1_b64", top: "ascon_aead128", rtl_prefixes: ASCON_RTL, params: &[("ROUNDS_PER_CYCLE", "1"), ("BUS", "64")], shim: "core_shim.cpp" },
@@ -28,7 +29,11 @@ const MODELS: &[Model] = &[
     Model { name: "ascon_r2_b128", top: "ascon_aead128", rtl_prefixes: ASCON_RTL, params: &[("ROUNDS_PER_CYCLE", "2"), ("BUS", "128")], shim: "core_shim.cpp" },
     Model { name: "ascon_r4_b64", top: "ascon_aead128", rtl_prefixes: ASCON_RTL, params: &[("ROUNDS_PER_CYCLE", "4"), ("BUS", "64")], shim: "core_shim.cpp" },
     Model { name: "ascon_r4_b128", top: "ascon_aead128", rtl_prefixes: ASCON_RTL, params: &[("ROUNDS_PER_CYCLE", "4"), ("BUS", "128")], shim: "core_shim.cpp" },
-    // AES: Model { name: "aes256_gcm", top: "aes256_gcm", rtl_prefixes: AES_RTL, params: &[("BUS", "128")], shim: "core_shim.cpp" },
+    Model { name: "aes256_gcm", top: "aes256_gcm", rtl_prefixes: AES_RTL, params: &[("BUS", "128")], shim: "core_shim.cpp" },
+    // The card's top level (agilis_top): 4 lanes, lanes 2 and 3 AES-256-GCM, 0 and 1 Ascon (2 rounds/cycle).
+    Model { name: "top_mixed", top: "agilis_top", rtl_prefixes: TOP_RTL, params: &[("N_LANES", "4"), ("LANE_AES_MASK", "12"), ("ASCON_ROUNDS_PER_CYCLE", "2"), ("KEY_SLOTS", "16")], shim: "top_shim.cpp" },
+    // The smallest corners of the parameters: one Ascon lane (1 round/cycle), 3 key slots, an 8-entry ring, 4 KiB jobs.
+    Model { name: "top_small", top: "agilis_top", rtl_prefixes: TOP_RTL, params: &[("N_LANES", "1"), ("LANE_AES_MASK", "0"), ("ASCON_ROUNDS_PER_CYCLE", "1"), ("KEY_SLOTS", "3"), ("RING_MAX_LOG2", "3"), ("MAX_LEN_LOG2", "12")], shim: "top_shim.cpp" },
 ];
 
 fn main() {

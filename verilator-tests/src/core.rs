@@ -44,7 +44,7 @@ pub const CORE_CONFIGS: &[CoreConfig] = &[
     ascon("ascon_r2_b128", 2, 128),
     ascon("ascon_r4_b64", 4, 64),
     ascon("ascon_r4_b128", 4, 128),
-    // AES: CoreConfig { name: "aes256_gcm", algorithm: CoreAlgorithm::Aes256Gcm, rounds_per_cycle: 1, bus_bits: 128 },
+    CoreConfig { name: "aes256_gcm", algorithm: CoreAlgorithm::Aes256Gcm, rounds_per_cycle: 1, bus_bits: 128 },
 ];
 
 const fn ascon(name: &'static str, rounds_per_cycle: u32, bus_bits: u32) -> CoreConfig {

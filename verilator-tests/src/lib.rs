@@ -12,6 +12,7 @@
 //! that `cargo test` works on a machine without it and CI never skips.
 
 pub mod core;
+pub mod top;
 
 mod ffi {
     include!(concat!(env!("OUT_DIR"), "/models.rs"));

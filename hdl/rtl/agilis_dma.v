@@ -1,0 +1,199 @@
+// The card's one AXI4 master towards host memory (128-bit data, 64-bit
+// address, INCR bursts of up to 16 beats), shared by the lanes and the ring
+// engine ("requesters", index = AXI ID).
+//
+// - Read: round-robin over requesters with `ar_req`; the chosen request is
+//   latched into the AR channel and acknowledged with `ar_ack` that cycle.
+//   R beats are routed by RID (`r_valid[id]`); RREADY is always 1: a
+//   requester only asks for beats it has room for (credits), so reads of
+//   different IDs may even be interleaved by the host side.
+// - Write: one burst at a time. A requester asks with `aw_req` only when all
+//   beats of the burst are ready in its FIFO; the granted requester's head
+//   beat drives W, and `w_pop` takes it. AW and W are offered together.
+//   B responses are routed by BID; BREADY is always 1.
+// No burst crosses a 4 KiB boundary: the requesters size them so.
+// Widths follow Verilog's rules on purpose (zero-extension against the register
+// map's sized constants and the 32-bit parameters); unused bits are unused.
+/* verilator lint_off WIDTH */
+/* verilator lint_off UNUSEDSIGNAL */
+/* verilator lint_off UNUSEDPARAM */
+module agilis_dma #(
+    parameter integer NR = 5,        // requesters
+    parameter integer ID_W = 4
+) (
+    input  wire                 clk,
+    input  wire                 rst,
+    // requesters
+    input  wire [NR-1:0]        ar_req,
+    input  wire [NR*64-1:0]     ar_addr,
+    input  wire [NR*8-1:0]      ar_len,      // beats - 1
+    output wire [NR-1:0]        ar_ack,
+    output wire [NR-1:0]        r_valid,
+    output wire [127:0]         r_data,
+    output wire [1:0]           r_resp,
+    input  wire [NR-1:0]        aw_req,
+    input  wire [NR*64-1:0]     aw_addr,
+    input  wire [NR*8-1:0]      aw_len,      // beats - 1
+    output wire [NR-1:0]        aw_ack,
+    input  wire [NR*128-1:0]    w_data,
+    input  wire [NR*16-1:0]     w_strb,
+    output wire [NR-1:0]        w_pop,
+    output wire [NR-1:0]        w_end,       // w_pop of the burst's last beat
+    output wire [NR-1:0]        b_valid,
+    output wire [1:0]           b_resp,
+    output wire                 idle,        // no request latched, no burst on W
+    // AXI4 master
+    output reg  [ID_W-1:0]      m_axi_arid,
+    output reg  [63:0]          m_axi_araddr,
+    output reg  [7:0]           m_axi_arlen,
+    output wire [2:0]           m_axi_arsize,
+    output wire [1:0]           m_axi_arburst,
+    output wire [3:0]           m_axi_arcache,
+    output wire [2:0]           m_axi_arprot,
+    output reg                  m_axi_arvalid,
+    input  wire                 m_axi_arready,
+    input  wire [ID_W-1:0]      m_axi_rid,
+    input  wire [127:0]         m_axi_rdata,
+    input  wire [1:0]           m_axi_rresp,
+    input  wire                 m_axi_rlast,
+    input  wire                 m_axi_rvalid,
+    output wire                 m_axi_rready,
+    output reg  [ID_W-1:0]      m_axi_awid,
+    output reg  [63:0]          m_axi_awaddr,
+    output reg  [7:0]           m_axi_awlen,
+    output wire [2:0]           m_axi_awsize,
+    output wire [1:0]           m_axi_awburst,
+    output wire [3:0]           m_axi_awcache,
+    output wire [2:0]           m_axi_awprot,
+    output reg                  m_axi_awvalid,
+    input  wire                 m_axi_awready,
+    output wire [127:0]         m_axi_wdata,
+    output wire [15:0]          m_axi_wstrb,
+    output wire                 m_axi_wlast,
+    output wire                 m_axi_wvalid,
+    input  wire                 m_axi_wready,
+    input  wire [ID_W-1:0]      m_axi_bid,
+    input  wire [1:0]           m_axi_bresp,
+    input  wire                 m_axi_bvalid,
+    output wire                 m_axi_bready
+);
+    localparam integer IW = (NR > 1) ? $clog2(NR) : 1;
+
+    assign m_axi_arsize  = 3'd4;      // 16 bytes per beat
+    assign m_axi_arburst = 2'b01;     // INCR
+    assign m_axi_arcache = 4'b0011;   // normal, bufferable
+    assign m_axi_arprot  = 3'b000;
+    assign m_axi_awsize  = 3'd4;
+    assign m_axi_awburst = 2'b01;
+    assign m_axi_awcache = 4'b0011;
+    assign m_axi_awprot  = 3'b000;
+    assign m_axi_rready  = 1'b1;
+    assign m_axi_bready  = 1'b1;
+
+    // ---- round-robin pick ------------------------------------------------
+    reg [IW-1:0] ar_ptr, aw_ptr;
+    reg [IW-1:0] ar_sel, aw_sel;
+    reg          ar_found, aw_found;
+    integer k;
+    reg [IW:0] idx;
+    always @* begin
+        ar_found = 1'b0; ar_sel = {IW{1'b0}};
+        aw_found = 1'b0; aw_sel = {IW{1'b0}};
+        for (k = 0; k < NR; k = k + 1) begin
+            idx = ar_ptr + k;
+            if (idx >= NR) idx = idx - NR;
+            if (!ar_found && ar_req[idx]) begin ar_found = 1'b1; ar_sel = idx[IW-1:0]; end
+            idx = aw_ptr + k;
+            if (idx >= NR) idx = idx - NR;
+            if (!aw_found && aw_req[idx]) begin aw_found = 1'b1; aw_sel = idx[IW-1:0]; end
+        end
+    end
+
+    function [IW-1:0] next_ptr(input [IW-1:0] p);
+        next_ptr = (p == NR - 1) ? {IW{1'b0}} : p + 1'b1;
+    endfunction
+
+    // ---- read address ----------------------------------------------------
+    wire ar_take = (!m_axi_arvalid || m_axi_arready) && ar_found;
+    assign ar_ack = ar_take ? ({{(NR-1){1'b0}}, 1'b1} << ar_sel) : {NR{1'b0}};
+
+    always @(posedge clk) begin
+        if (rst) begin
+            m_axi_arvalid <= 1'b0;
+            ar_ptr <= {IW{1'b0}};
+            m_axi_arid <= {ID_W{1'b0}};
+            m_axi_araddr <= 64'd0;
+            m_axi_arlen <= 8'd0;
+        end else begin
+            if (m_axi_arvalid && m_axi_arready) m_axi_arvalid <= 1'b0;
+            if (ar_take) begin
+                m_axi_arvalid <= 1'b1;
+                m_axi_arid    <= ar_sel;
+                m_axi_araddr  <= ar_addr[ar_sel*64 +: 64];
+                m_axi_arlen   <= ar_len[ar_sel*8 +: 8];
+                ar_ptr        <= next_ptr(ar_sel);
+            end
+        end
+    end
+
+    // ---- read data -------------------------------------------------------
+    genvar g;
+    generate for (g = 0; g < NR; g = g + 1) begin : g_route
+        assign r_valid[g] = m_axi_rvalid && (m_axi_rid == g);
+        assign b_valid[g] = m_axi_bvalid && (m_axi_bid == g);
+    end endgenerate
+    assign r_data = m_axi_rdata;
+    assign r_resp = m_axi_rresp;
+    assign b_resp = m_axi_bresp;
+
+    // ---- write address and data -----------------------------------------
+    reg          w_active;
+    reg [IW-1:0] w_owner;
+    reg [7:0]    w_cnt, w_len;
+    wire aw_take = !w_active && (!m_axi_awvalid || m_axi_awready) && aw_found;
+    assign aw_ack = aw_take ? ({{(NR-1){1'b0}}, 1'b1} << aw_sel) : {NR{1'b0}};
+
+    assign m_axi_wvalid = w_active;
+    assign m_axi_wdata  = w_data[w_owner*128 +: 128];
+    assign m_axi_wstrb  = w_strb[w_owner*16 +: 16];
+    assign m_axi_wlast  = (w_cnt == w_len);
+    wire w_beat = w_active && m_axi_wready;
+    assign w_pop = w_beat ? ({{(NR-1){1'b0}}, 1'b1} << w_owner) : {NR{1'b0}};
+    assign w_end = (w_beat && m_axi_wlast) ? w_pop : {NR{1'b0}};
+
+    always @(posedge clk) begin
+        if (rst) begin
+            m_axi_awvalid <= 1'b0;
+            w_active <= 1'b0;
+            aw_ptr <= {IW{1'b0}};
+            w_owner <= {IW{1'b0}};
+            w_cnt <= 8'd0;
+            w_len <= 8'd0;
+            m_axi_awid <= {ID_W{1'b0}};
+            m_axi_awaddr <= 64'd0;
+            m_axi_awlen <= 8'd0;
+        end else begin
+            if (m_axi_awvalid && m_axi_awready) m_axi_awvalid <= 1'b0;
+            if (w_beat) begin
+                w_cnt <= w_cnt + 1'b1;
+                if (m_axi_wlast) w_active <= 1'b0;
+            end
+            if (aw_take) begin
+                m_axi_awvalid <= 1'b1;
+                m_axi_awid    <= aw_sel;
+                m_axi_awaddr  <= aw_addr[aw_sel*64 +: 64];
+                m_axi_awlen   <= aw_len[aw_sel*8 +: 8];
+                aw_ptr        <= next_ptr(aw_sel);
+                w_active      <= 1'b1;
+                w_owner       <= aw_sel;
+                w_cnt         <= 8'd0;
+                w_len         <= aw_len[aw_sel*8 +: 8];
+            end
+        end
+    end
+
+    assign idle = !m_axi_arvalid && !m_axi_awvalid && !w_active;
+endmodule
+/* verilator lint_on UNUSEDPARAM */
+/* verilator lint_on UNUSEDSIGNAL */
+/* verilator lint_on WIDTH */
