@@ -4,10 +4,13 @@
 //! Exit status: 0 success; 1 authentication or verification failed; 2 bad
 //! input (arguments, hex, lengths, unknown names); 3 anything else.
 
+mod anchor;
+mod ca;
 mod demo;
 mod input;
 mod policy;
 mod table;
+mod token;
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -49,6 +52,15 @@ enum Command {
     Sign(SignCommand),
     /// The end-to-end demo: the registry, then a round trip through every suite.
     Demo(demo::DemoArgs),
+    /// A domain CA: create it, issue and revoke anchor certificates, show its status list.
+    #[command(subcommand)]
+    Ca(ca::CaCommand),
+    /// Tokens for network functions, bound to an anchor-to-anchor session.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
+    /// Anchor-to-anchor sessions over TCP: stdin to the peer's stdout.
+    #[command(subcommand)]
+    Anchor(anchor::AnchorCommand),
 }
 
 #[derive(Args)]
@@ -206,6 +218,9 @@ fn main() -> ExitCode {
         Command::Kem(c) => kem_cmd(c),
         Command::Sign(c) => sign_cmd(c),
         Command::Demo(a) => demo::run(a),
+        Command::Ca(c) => ca::run(c),
+        Command::Token(c) => token::run(c),
+        Command::Anchor(c) => anchor::run(c),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

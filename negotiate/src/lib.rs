@@ -1,0 +1,43 @@
+//! # agilis-negotiate — identity, trust, handshakes and sessions
+//!
+//! The anchor-to-anchor link of agilis: two network security anchors
+//! authenticate each other with composite (two-family) signatures, agree a
+//! hybrid (two-family) KEM secret and protect records with the negotiated
+//! AEAD through an [`agilis_driver::Engine`].
+//!
+//! | module | job |
+//! |---|---|
+//! | [`cert`] | certificates, signing keys, signed status lists (compact versioned encoding) |
+//! | [`trust`] | the [`trust::TrustBackend`] trait and the local CA-directory / status-list backend |
+//! | [`pki`] | on-disk CA and identity directories (`agilis ca …`) |
+//! | [`token`] | short-lived tokens for network functions, bound to one session |
+//! | [`messages`] | the wire frames and handshake messages (strict, bounded parsers) |
+//! | [`handshake`] | the sans-IO 1-RTT mutual handshake: [`Initiator`], [`Responder`], [`Policy`], [`ReplayCache`] |
+//! | [`schedule`] | the key schedule |
+//! | [`record`] | [`Session`]: records, key updates, close, run-time policy |
+//! | [`tcp`] | a thin blocking TCP transport over the sans-IO cores |
+//!
+//! Data flows downward only: this crate asks `agilis-suites` for algorithms
+//! and policy and `agilis-driver` for record sealing; neither knows of it.
+//! The byte-level specification is `docs/anchor-protocol.md`.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod cert;
+mod error;
+pub mod handshake;
+pub mod messages;
+pub mod pki;
+pub mod record;
+pub mod schedule;
+pub mod tcp;
+pub mod token;
+pub mod trust;
+pub(crate) mod wire;
+
+pub use error::{AlertCode, DecodeProblem, Error, Result};
+pub use handshake::{
+    Config, Initiator, InitiatorOutput, Policy, ReplayCache, Responder, ResponderOutput,
+};
+pub use record::{Event, RecordLimits, Session, SessionInfo, Suite};
+pub use wire::now_ms;
