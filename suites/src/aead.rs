@@ -13,6 +13,11 @@
 //! The two backends are independent implementations that must agree byte for
 //! byte; the tests cross-check them, and the redundancy ruler can run both.
 //!
+//! Builds without feature `ascon-rustcrypto` (small `no_std` images such as the
+//! ATmega328P's) serve Ascon-AEAD128 on both backends with agilis's compact
+//! 8-bit implementation, `ascon8`; builds without `aes-256-gcm` or
+//! `chacha20-poly1305` report [`Error::Unsupported`] for those code points.
+//!
 //! ## Failure semantics
 //! - Bad sizes (key, nonce, tag, over-long input) give [`Error::InvalidLength`]
 //!   before any byte of the buffer is touched.
@@ -35,12 +40,25 @@
 
 use core::fmt;
 
+#[cfg(feature = "aes-256-gcm")]
 use aes_gcm::Aes256Gcm;
 use ascon_aead::AsconAead128;
+use ascon_aead::aead::KeySizeUser;
 use ascon_aead::aead::array::typenum::Unsigned;
-use ascon_aead::aead::{self, AeadInOut, KeyInit, KeySizeUser};
+#[cfg(any(
+    feature = "ascon-rustcrypto",
+    feature = "aes-256-gcm",
+    feature = "chacha20-poly1305"
+))]
+use ascon_aead::aead::{self, AeadInOut, KeyInit};
+#[cfg(feature = "chacha20-poly1305")]
 use chacha20poly1305::ChaCha20Poly1305;
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+// Ascon-AEAD128 for small images (feature `ascon-rustcrypto` off); always
+// compiled for the tests, which check it against the RustCrypto crate.
+#[cfg(any(not(feature = "ascon-rustcrypto"), test))]
+mod ascon8;
 
 use crate::error::check_len;
 use crate::registry::{self, Sizes, codepoint};
@@ -80,7 +98,9 @@ const CHACHA_MAX_PLAINTEXT: u64 = (1 << 38) - 65;
 enum Prepared {
     /// Rebuilt per call from zeroizing key bytes (see the module docs).
     Ascon(Zeroizing<AsconKeyBytes>),
+    #[cfg(feature = "aes-256-gcm")]
     AesGcm(Aes256Gcm),
+    #[cfg(feature = "chacha20-poly1305")]
     ChaCha(ChaCha20Poly1305),
     /// AES-256-GCM or ChaCha20-Poly1305; the key knows which.
     #[cfg(feature = "aws-lc")]
@@ -90,7 +110,9 @@ enum Prepared {
 // Fails to compile if a `zeroize` feature we rely on is switched off.
 const _: fn() = || {
     fn wiped_on_drop<T: ZeroizeOnDrop>() {}
+    #[cfg(feature = "aes-256-gcm")]
     wiped_on_drop::<Aes256Gcm>();
+    #[cfg(feature = "chacha20-poly1305")]
     wiped_on_drop::<ChaCha20Poly1305>();
     wiped_on_drop::<Zeroizing<AsconKeyBytes>>();
 };
@@ -125,7 +147,29 @@ impl AeadKey {
     /// Errors: [`Error::UnknownAlgorithm`], [`Error::WrongKind`] for a non-AEAD
     /// code point, [`Error::InvalidLength`] for a key of the wrong size.
     pub fn with_backend(codepoint: u16, key: &[u8], backend: Backend) -> Result<Self> {
-        let alg = registry::by_codepoint(codepoint)?.expect_kind(Kind::Aead)?;
+        // Each entry is resolved in a constant, so a `no_std` image carries
+        // only these three entries, not the whole registry (see `entry_copy`).
+        let alg: &'static Algorithm = match codepoint {
+            codepoint::ASCON_AEAD128 => {
+                const { &registry::entry_copy(codepoint::ASCON_AEAD128, Kind::Aead) }
+            }
+            codepoint::AES_256_GCM => {
+                const { &registry::entry_copy(codepoint::AES_256_GCM, Kind::Aead) }
+            }
+            codepoint::CHACHA20_POLY1305 => {
+                const { &registry::entry_copy(codepoint::CHACHA20_POLY1305, Kind::Aead) }
+            }
+            _ => {
+                return Err(match registry::kind_of(codepoint) {
+                    None => Error::UnknownAlgorithm,
+                    Some(found) if found != Kind::Aead => Error::WrongKind {
+                        expected: Kind::Aead,
+                        found,
+                    },
+                    Some(_) => Error::Unsupported("no implementation of this AEAD in this build"),
+                });
+            }
+        };
         let Sizes::Aead {
             key: key_len,
             nonce: nonce_len,
@@ -160,7 +204,9 @@ impl AeadKey {
             codepoint::CHACHA20_POLY1305 if backend == Backend::Default => {
                 aws_lc(&aws_lc_rs::aead::CHACHA20_POLY1305, key)?
             }
+            #[cfg(feature = "aes-256-gcm")]
             codepoint::AES_256_GCM => Prepared::AesGcm(rust_crypto(key)?),
+            #[cfg(feature = "chacha20-poly1305")]
             codepoint::CHACHA20_POLY1305 => Prepared::ChaCha(rust_crypto(key)?),
             _ => {
                 return Err(Error::Unsupported(
@@ -189,8 +235,10 @@ impl AeadKey {
     /// The implementation serving this key, e.g. `"aws-lc-rs"` or `"RustCrypto aes-gcm"`.
     pub fn implementation(&self) -> &'static str {
         match self.inner {
-            Prepared::Ascon(_) => "RustCrypto ascon-aead",
+            Prepared::Ascon(_) => ASCON_IMPLEMENTATION,
+            #[cfg(feature = "aes-256-gcm")]
             Prepared::AesGcm(_) => "RustCrypto aes-gcm",
+            #[cfg(feature = "chacha20-poly1305")]
             Prepared::ChaCha(_) => "RustCrypto chacha20poly1305",
             #[cfg(feature = "aws-lc")]
             Prepared::AwsLc(_) => "aws-lc-rs",
@@ -211,8 +259,10 @@ impl AeadKey {
         self.check_nonce(nonce)?;
         self.check_limits(aad, buf)?;
         let tag = match &self.inner {
-            Prepared::Ascon(key) => rc_seal(&AsconAead128::new((&**key).into()), nonce, aad, buf),
+            Prepared::Ascon(key) => ascon_seal(key, nonce, aad, buf),
+            #[cfg(feature = "aes-256-gcm")]
             Prepared::AesGcm(c) => rc_seal(c, nonce, aad, buf),
+            #[cfg(feature = "chacha20-poly1305")]
             Prepared::ChaCha(c) => rc_seal(c, nonce, aad, buf),
             #[cfg(feature = "aws-lc")]
             Prepared::AwsLc(k) => {
@@ -254,10 +304,10 @@ impl AeadKey {
         }
         self.check_limits(aad, buf)?;
         let ok = match &self.inner {
-            Prepared::Ascon(key) => {
-                rc_open(&AsconAead128::new((&**key).into()), nonce, aad, buf, tag)
-            }
+            Prepared::Ascon(key) => ascon_open(key, nonce, aad, buf, tag),
+            #[cfg(feature = "aes-256-gcm")]
             Prepared::AesGcm(c) => rc_open(c, nonce, aad, buf, tag),
+            #[cfg(feature = "chacha20-poly1305")]
             Prepared::ChaCha(c) => rc_open(c, nonce, aad, buf, tag),
             #[cfg(feature = "aws-lc")]
             Prepared::AwsLc(k) => match aws_lc_rs::aead::Nonce::try_assume_unique_for_key(nonce) {
@@ -400,6 +450,7 @@ fn key_mismatch<A: KeySizeUser>(key: &[u8]) -> Error {
     }
 }
 
+#[cfg(any(feature = "aes-256-gcm", feature = "chacha20-poly1305"))]
 fn rust_crypto<A: KeyInit>(key: &[u8]) -> Result<A> {
     // Borrowing the key as the crate's array type avoids an unwiped copy.
     let key = <&aead::Key<A>>::try_from(key).map_err(|_| key_mismatch::<A>(key))?;
@@ -416,6 +467,11 @@ fn aws_lc(alg: &'static aws_lc_rs::aead::Algorithm, key: &[u8]) -> Result<Prepar
 /// Seals with a RustCrypto AEAD; `None` if the crate refuses (lengths are
 /// checked against the registry before, so only a crate/registry mismatch
 /// could get here).
+#[cfg(any(
+    feature = "ascon-rustcrypto",
+    feature = "aes-256-gcm",
+    feature = "chacha20-poly1305"
+))]
 #[inline(always)]
 fn rc_seal<A: AeadInOut>(
     cipher: &A,
@@ -429,6 +485,11 @@ fn rc_seal<A: AeadInOut>(
 }
 
 /// Opens with a RustCrypto AEAD; `true` only if the tag verified.
+#[cfg(any(
+    feature = "ascon-rustcrypto",
+    feature = "aes-256-gcm",
+    feature = "chacha20-poly1305"
+))]
 #[inline(always)]
 fn rc_open<A: AeadInOut>(cipher: &A, nonce: &[u8], aad: &[u8], buf: &mut [u8], tag: &[u8]) -> bool {
     let (Ok(nonce), Ok(tag)) = (
@@ -440,6 +501,54 @@ fn rc_open<A: AeadInOut>(cipher: &A, nonce: &[u8], aad: &[u8], buf: &mut [u8], t
     cipher
         .decrypt_inout_detached(nonce, aad, buf.into(), tag)
         .is_ok()
+}
+
+#[cfg(feature = "ascon-rustcrypto")]
+const ASCON_IMPLEMENTATION: &str = "RustCrypto ascon-aead";
+#[cfg(not(feature = "ascon-rustcrypto"))]
+const ASCON_IMPLEMENTATION: &str = "agilis ascon8 (8-bit, compact)";
+
+/// Ascon-AEAD128 seal: RustCrypto `ascon-aead` with feature `ascon-rustcrypto`.
+#[cfg(feature = "ascon-rustcrypto")]
+#[inline(always)]
+fn ascon_seal(
+    key: &AsconKeyBytes,
+    nonce: &[u8],
+    aad: &[u8],
+    buf: &mut [u8],
+) -> Option<[u8; TAG_LEN]> {
+    rc_seal(&AsconAead128::new(key.into()), nonce, aad, buf)
+}
+
+/// Ascon-AEAD128 open: RustCrypto `ascon-aead` with feature `ascon-rustcrypto`.
+#[cfg(feature = "ascon-rustcrypto")]
+#[inline(always)]
+fn ascon_open(key: &AsconKeyBytes, nonce: &[u8], aad: &[u8], buf: &mut [u8], tag: &[u8]) -> bool {
+    rc_open(&AsconAead128::new(key.into()), nonce, aad, buf, tag)
+}
+
+/// Ascon-AEAD128 seal without `ascon-rustcrypto`: agilis's compact [`ascon8`].
+#[cfg(not(feature = "ascon-rustcrypto"))]
+fn ascon_seal(
+    key: &AsconKeyBytes,
+    nonce: &[u8],
+    aad: &[u8],
+    buf: &mut [u8],
+) -> Option<[u8; TAG_LEN]> {
+    let nonce = <&[u8; 16]>::try_from(nonce).ok()?;
+    Some(ascon8::seal(key, nonce, aad, buf))
+}
+
+/// Ascon-AEAD128 open without `ascon-rustcrypto`: agilis's compact [`ascon8`].
+#[cfg(not(feature = "ascon-rustcrypto"))]
+fn ascon_open(key: &AsconKeyBytes, nonce: &[u8], aad: &[u8], buf: &mut [u8], tag: &[u8]) -> bool {
+    match (
+        <&[u8; 16]>::try_from(nonce),
+        <&[u8; TAG_LEN]>::try_from(tag),
+    ) {
+        (Ok(nonce), Ok(tag)) => ascon8::open(key, nonce, aad, buf, tag),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -460,8 +569,15 @@ mod tests {
             };
             let crate_sizes = match alg.codepoint {
                 codepoint::ASCON_AEAD128 => sizes::<AsconAead128>(),
+                #[cfg(feature = "aes-256-gcm")]
                 codepoint::AES_256_GCM => sizes::<Aes256Gcm>(),
+                #[cfg(feature = "chacha20-poly1305")]
                 codepoint::CHACHA20_POLY1305 => sizes::<ChaCha20Poly1305>(),
+                // Not in this build: nothing to compare.
+                #[cfg(not(feature = "aes-256-gcm"))]
+                codepoint::AES_256_GCM => continue,
+                #[cfg(not(feature = "chacha20-poly1305"))]
+                codepoint::CHACHA20_POLY1305 => continue,
                 _ => panic!("{} has no implementation", alg.name),
             };
             assert_eq!((key, nonce, tag), crate_sizes, "{}", alg.name);

@@ -20,12 +20,22 @@
 //! ## Features
 //! - `std` (default): everything. The PQC crates need `std`.
 //! - `aws-lc` (default): AES-256-GCM and ChaCha20-Poly1305 through aws-lc-rs.
-//! - without default features the crate is `no_std`: the registry table, the
-//!   AEADs (portable RustCrypto code) and the KDFs. `alloc` adds the
-//!   `Vec`-returning helpers.
+//! - without default features the crate is `no_std`: the registry table,
+//!   Ascon-AEAD128 and the KDFs. `alloc` adds the `Vec`-returning helpers.
+//! - `aes-256-gcm`, `chacha20-poly1305` (both in `std`): those AEADs on the
+//!   portable RustCrypto code, `no_std`. A small image (the ATmega328P has
+//!   32 KB of flash) leaves out what it does not use; without them
+//!   [`aead::AeadKey::new`] reports [`Error::Unsupported`] for those code points.
+//! - `ascon-rustcrypto` (in `std`): Ascon-AEAD128 through RustCrypto
+//!   `ascon-aead`; without it agilis's compact 8-bit implementation serves it
+//!   (AVR assembly for the linear layer on the AVR, portable Rust elsewhere).
 #![no_std]
-// Two exceptions, direct calls into PQClean (see the comments there): HQC
-// decapsulation in `kem`, and ML-DSA's portable verifier in `sig`.
+// Inline assembly on the AVR (aead/ascon8.rs) needs this nightly feature; the
+// AVR target itself exists only on nightly.
+#![cfg_attr(target_arch = "avr", feature(asm_experimental_arch))]
+// Three exceptions: direct calls into PQClean (see the comments there), HQC
+// decapsulation in `kem` and ML-DSA's portable verifier in `sig`; and the
+// AVR-only assembly of Ascon's linear layer in `aead/ascon8.rs`.
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 

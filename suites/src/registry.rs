@@ -346,6 +346,12 @@ const fn composite_sig(a: Sizes, b: Sizes) -> Sizes {
     }
 }
 
+/// Ascon-KDF128's output limit, 2^16 bytes. On a 16-bit target (AVR) no slice
+/// can be that long, so the limit is `usize::MAX` there, which is the same bound.
+const ASCON_KDF128_MAX_OUTPUT: usize = match 1usize.checked_shl(16) {
+    Some(n) => n,
+    None => usize::MAX,
+};
 const ML_KEM_512_SIZES: Sizes = kem(800, 64, 768, 32);
 const ML_KEM_768_SIZES: Sizes = kem(1184, 64, 1088, 32);
 const ML_KEM_1024_SIZES: Sizes = kem(1568, 64, 1568, 32);
@@ -622,7 +628,7 @@ pub static ALGORITHMS: &[Algorithm] = &[
         category: 1,
         post_quantum: true,
         sizes: Sizes::Kdf {
-            max_output: 1 << 16,
+            max_output: ASCON_KDF128_MAX_OUTPUT,
         },
         implementation: "agilis Ascon KDF: Ascon-CXOF128 (SP 800-232) with a fixed customization string over length-prefixed salt, ikm and info; RustCrypto ascon-hash",
     },
@@ -767,6 +773,42 @@ pub(crate) const fn entry(codepoint: u16, kind: Kind) -> &'static Algorithm {
         i += 1;
     }
     panic!("code point missing from the registry")
+}
+
+/// A copy of [`entry`] for a constant: `const { &entry_copy(..) }` puts only
+/// that entry and the data it points to into the binary, not the whole table.
+/// This matters where read-only data lives in RAM: on the ATmega328P (AVR)
+/// the full table with its strings (~2.8 KB) exceeds the 2 KB of RAM.
+pub(crate) const fn entry_copy(codepoint: u16, kind: Kind) -> Algorithm {
+    let a = entry(codepoint, kind);
+    Algorithm {
+        name: a.name,
+        codepoint: a.codepoint,
+        kind: a.kind,
+        families: a.families,
+        components: a.components,
+        category: a.category,
+        post_quantum: a.post_quantum,
+        sizes: a.sizes,
+        implementation: a.implementation,
+    }
+}
+
+/// (code point, kind) of every entry, built from [`ALGORITHMS`] at compile time.
+const KINDS: [(u16, Kind); ALGORITHMS.len()] = {
+    let mut kinds = [(0, Kind::Kem); ALGORITHMS.len()];
+    let mut i = 0;
+    while i < kinds.len() {
+        kinds[i] = (ALGORITHMS[i].codepoint, ALGORITHMS[i].kind);
+        i += 1;
+    }
+    kinds
+};
+
+/// The kind registered at `codepoint`, if any, without referencing the table
+/// itself (see [`entry_copy`]): 3 bytes per entry instead of the whole table.
+pub(crate) fn kind_of(codepoint: u16) -> Option<Kind> {
+    KINDS.iter().find(|(c, _)| *c == codepoint).map(|&(_, k)| k)
 }
 
 fn names_match(canonical: &str, given: &str) -> bool {
