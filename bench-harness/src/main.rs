@@ -1,0 +1,41 @@
+//! `bench-harness`: one command per target class, each printing a table with
+//! progress on stderr and writing its figures as JSON.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+mod embedded;
+mod fpga;
+
+#[derive(Parser)]
+#[command(name = "bench-harness", about = "agilis benchmarks beside the published figures (../shared/TARGETS.md)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// FPGA: Yosys synth_xilinx (xc7) LUT/FF/depth, Verilator cycles, throughput per core and configuration
+    Fpga(fpga::Args),
+    /// 8-bit: ATmega328P at 16 MHz under simavr (cycle-exact): KATs, code size, RAM, cycles
+    Avr(embedded::avr::Args),
+    /// 32-bit: Cortex-M4 under QEMU (instruction counts, not cycles): KATs, AEADs, ML-KEM
+    CortexM(embedded::cortex_m::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Fpga(args) => fpga::run(&args),
+        Command::Avr(args) => embedded::avr::run(&args),
+        Command::CortexM(args) => embedded::cortex_m::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("bench-harness: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
