@@ -2,14 +2,17 @@
 // address, INCR bursts of up to 16 beats), shared by the lanes and the ring
 // engine ("requesters", index = AXI ID).
 //
-// - Read: round-robin over requesters with `ar_req`; the chosen request is
-//   latched into the AR channel and acknowledged with `ar_ack` that cycle.
+// - Read: round-robin over requesters with `ar_req` (held until acknowledged);
+//   the pick is registered, the next cycle latches the request into the AR
+//   channel, and the requester sees `ar_ack` (a register) the cycle after.
 //   R beats are routed by RID (`r_valid[id]`); RREADY is always 1: a
 //   requester only asks for beats it has room for (credits), so reads of
 //   different IDs may even be interleaved by the host side.
 // - Write: one burst at a time. A requester asks with `aw_req` only when all
 //   beats of the burst are ready in its FIFO; the granted requester's head
-//   beat drives W, and `w_pop` takes it. AW and W are offered together.
+//   beat drives W, and `w_pop` takes it. AW and W are offered together;
+//   `aw_ack` comes as for reads, so W may pop (and end) in the cycle of
+//   `aw_ack`.
 //   B responses are routed by BID; BREADY is always 1.
 // No burst crosses a 4 KiB boundary: the requesters size them so.
 // Widths follow Verilog's rules on purpose (zero-extension against the register
@@ -90,10 +93,19 @@ module agilis_dma #(
     assign m_axi_rready  = 1'b1;
     assign m_axi_bready  = 1'b1;
 
-    // ---- round-robin pick ------------------------------------------------
+    // ---- round-robin pick, registered -------------------------------------
+    // A pick is registered as a one-hot grant (ar_gnt / aw_gnt); the cycle
+    // after, if the granted requester still asks, its request is loaded into
+    // the channel registers, and the cycle after that it sees ar_ack / aw_ack
+    // (registered). A requester is not picked again while it holds a grant or
+    // sees its acknowledgement; a grant whose request went away is dropped.
     reg [IW-1:0] ar_ptr, aw_ptr;
     reg [IW-1:0] ar_sel, aw_sel;
     reg          ar_found, aw_found;
+    reg [NR-1:0] ar_gnt, aw_gnt, ar_ack_q, aw_ack_q;
+    reg          ar_gv, aw_gv;
+    wire [NR-1:0] ar_elig = ar_req & ~ar_gnt & ~ar_ack_q;
+    wire [NR-1:0] aw_elig = aw_req & ~aw_gnt & ~aw_ack_q;
     integer k;
     reg [IW:0] idx;
     always @* begin
@@ -102,36 +114,58 @@ module agilis_dma #(
         for (k = 0; k < NR; k = k + 1) begin
             idx = ar_ptr + k;
             if (idx >= NR) idx = idx - NR;
-            if (!ar_found && ar_req[idx]) begin ar_found = 1'b1; ar_sel = idx[IW-1:0]; end
+            if (!ar_found && ar_elig[idx]) begin ar_found = 1'b1; ar_sel = idx[IW-1:0]; end
             idx = aw_ptr + k;
             if (idx >= NR) idx = idx - NR;
-            if (!aw_found && aw_req[idx]) begin aw_found = 1'b1; aw_sel = idx[IW-1:0]; end
+            if (!aw_found && aw_elig[idx]) begin aw_found = 1'b1; aw_sel = idx[IW-1:0]; end
         end
     end
 
     function [IW-1:0] next_ptr(input [IW-1:0] p);
         next_ptr = (p == NR - 1) ? {IW{1'b0}} : p + 1'b1;
     endfunction
+    // one-hot selects of the granted requester's fields (AND-OR)
+    reg [63:0]   ar_addr_g, aw_addr_g;
+    reg [7:0]    ar_len_g, aw_len_g;
+    reg [IW-1:0] ar_id_g, aw_id_g;
+    integer m;
+    always @* begin
+        ar_addr_g = 64'd0; ar_len_g = 8'd0; ar_id_g = {IW{1'b0}};
+        aw_addr_g = 64'd0; aw_len_g = 8'd0; aw_id_g = {IW{1'b0}};
+        for (m = 0; m < NR; m = m + 1) begin
+            if (ar_gnt[m]) begin ar_addr_g = ar_addr_g | ar_addr[m*64 +: 64]; ar_len_g = ar_len_g | ar_len[m*8 +: 8]; ar_id_g = ar_id_g | m; end
+            if (aw_gnt[m]) begin aw_addr_g = aw_addr_g | aw_addr[m*64 +: 64]; aw_len_g = aw_len_g | aw_len[m*8 +: 8]; aw_id_g = aw_id_g | m; end
+        end
+    end
 
     // ---- read address ----------------------------------------------------
-    wire ar_take = (!m_axi_arvalid || m_axi_arready) && ar_found;
-    assign ar_ack = ar_take ? ({{(NR-1){1'b0}}, 1'b1} << ar_sel) : {NR{1'b0}};
+    wire ar_still = |(ar_gnt & ar_req);
+    wire ar_load  = ar_gv && ar_still && (!m_axi_arvalid || m_axi_arready);
+    assign ar_ack = ar_ack_q;
 
     always @(posedge clk) begin
         if (rst) begin
             m_axi_arvalid <= 1'b0;
             ar_ptr <= {IW{1'b0}};
+            ar_gnt <= {NR{1'b0}}; ar_gv <= 1'b0; ar_ack_q <= {NR{1'b0}};
             m_axi_arid <= {ID_W{1'b0}};
             m_axi_araddr <= 64'd0;
             m_axi_arlen <= 8'd0;
         end else begin
+            ar_ack_q <= ar_load ? ar_gnt : {NR{1'b0}};
             if (m_axi_arvalid && m_axi_arready) m_axi_arvalid <= 1'b0;
-            if (ar_take) begin
+            if (ar_load) begin
                 m_axi_arvalid <= 1'b1;
-                m_axi_arid    <= ar_sel;
-                m_axi_araddr  <= ar_addr[ar_sel*64 +: 64];
-                m_axi_arlen   <= ar_len[ar_sel*8 +: 8];
-                ar_ptr        <= next_ptr(ar_sel);
+                m_axi_arid    <= ar_id_g;
+                m_axi_araddr  <= ar_addr_g;
+                m_axi_arlen   <= ar_len_g;
+            end
+            if (ar_gv) begin
+                if (ar_load || !ar_still) begin ar_gv <= 1'b0; ar_gnt <= {NR{1'b0}}; end
+            end else if (ar_found) begin
+                ar_gv  <= 1'b1;
+                ar_gnt <= {{(NR-1){1'b0}}, 1'b1} << ar_sel;
+                ar_ptr <= next_ptr(ar_sel);
             end
         end
     end
@@ -148,51 +182,67 @@ module agilis_dma #(
 
     // ---- write address and data -----------------------------------------
     reg          w_active;
-    reg [IW-1:0] w_owner;
+    reg [NR-1:0] w_own;          // one-hot owner of the W burst
     reg [7:0]    w_cnt, w_len;
-    wire aw_take = !w_active && (!m_axi_awvalid || m_axi_awready) && aw_found;
-    assign aw_ack = aw_take ? ({{(NR-1){1'b0}}, 1'b1} << aw_sel) : {NR{1'b0}};
+    wire aw_still = |(aw_gnt & aw_req);
+    wire aw_load  = aw_gv && aw_still && !w_active && (!m_axi_awvalid || m_axi_awready);
+    assign aw_ack = aw_ack_q;
 
+    reg [127:0] wdata_o;
+    reg [15:0]  wstrb_o;
+    always @* begin
+        wdata_o = 128'd0; wstrb_o = 16'd0;
+        for (m = 0; m < NR; m = m + 1)
+            if (w_own[m]) begin wdata_o = wdata_o | w_data[m*128 +: 128]; wstrb_o = wstrb_o | w_strb[m*16 +: 16]; end
+    end
     assign m_axi_wvalid = w_active;
-    assign m_axi_wdata  = w_data[w_owner*128 +: 128];
-    assign m_axi_wstrb  = w_strb[w_owner*16 +: 16];
+    assign m_axi_wdata  = wdata_o;
+    assign m_axi_wstrb  = wstrb_o;
     assign m_axi_wlast  = (w_cnt == w_len);
     wire w_beat = w_active && m_axi_wready;
-    assign w_pop = w_beat ? ({{(NR-1){1'b0}}, 1'b1} << w_owner) : {NR{1'b0}};
-    assign w_end = (w_beat && m_axi_wlast) ? w_pop : {NR{1'b0}};
+    assign w_pop = w_beat ? w_own : {NR{1'b0}};
+    assign w_end = (w_beat && m_axi_wlast) ? w_own : {NR{1'b0}};
 
     always @(posedge clk) begin
         if (rst) begin
             m_axi_awvalid <= 1'b0;
             w_active <= 1'b0;
             aw_ptr <= {IW{1'b0}};
-            w_owner <= {IW{1'b0}};
+            aw_gnt <= {NR{1'b0}}; aw_gv <= 1'b0; aw_ack_q <= {NR{1'b0}};
+            w_own <= {NR{1'b0}};
             w_cnt <= 8'd0;
             w_len <= 8'd0;
             m_axi_awid <= {ID_W{1'b0}};
             m_axi_awaddr <= 64'd0;
             m_axi_awlen <= 8'd0;
         end else begin
+            aw_ack_q <= aw_load ? aw_gnt : {NR{1'b0}};
             if (m_axi_awvalid && m_axi_awready) m_axi_awvalid <= 1'b0;
             if (w_beat) begin
                 w_cnt <= w_cnt + 1'b1;
                 if (m_axi_wlast) w_active <= 1'b0;
             end
-            if (aw_take) begin
+            if (aw_load) begin
                 m_axi_awvalid <= 1'b1;
-                m_axi_awid    <= aw_sel;
-                m_axi_awaddr  <= aw_addr[aw_sel*64 +: 64];
-                m_axi_awlen   <= aw_len[aw_sel*8 +: 8];
-                aw_ptr        <= next_ptr(aw_sel);
+                m_axi_awid    <= aw_id_g;
+                m_axi_awaddr  <= aw_addr_g;
+                m_axi_awlen   <= aw_len_g;
                 w_active      <= 1'b1;
-                w_owner       <= aw_sel;
+                w_own         <= aw_gnt;
                 w_cnt         <= 8'd0;
-                w_len         <= aw_len[aw_sel*8 +: 8];
+                w_len         <= aw_len_g;
+            end
+            if (aw_gv) begin
+                if (aw_load || !aw_still) begin aw_gv <= 1'b0; aw_gnt <= {NR{1'b0}}; end
+            end else if (aw_found) begin
+                aw_gv  <= 1'b1;
+                aw_gnt <= {{(NR-1){1'b0}}, 1'b1} << aw_sel;
+                aw_ptr <= next_ptr(aw_sel);
             end
         end
     end
 
-    assign idle = !m_axi_arvalid && !m_axi_awvalid && !w_active;
+    assign idle = !m_axi_arvalid && !m_axi_awvalid && !w_active && !ar_gv && !aw_gv;
 endmodule
 /* verilator lint_on UNUSEDPARAM */
 /* verilator lint_on UNUSEDSIGNAL */

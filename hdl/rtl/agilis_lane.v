@@ -29,6 +29,7 @@ module agilis_lane #(
     input  wire                  ring_en,      // the ring owns the lane: direct starts refused
     // register port (lane-relative offsets)
     input  wire                  reg_we,
+    input  wire                  reg_ctl,      // reg_we of CTRL (decoded by the top)
     input  wire [7:0]            reg_waddr,
     input  wire [31:0]           reg_wdata,
     input  wire [7:0]            reg_raddr,
@@ -122,7 +123,7 @@ module agilis_lane #(
     assign st_running = st_mode;
 
     // ---- register writes ---------------------------------------------------
-    wire w_ctrl  = reg_we && (reg_waddr == AGILIS_LANE_REG_CTRL);
+    wire w_ctrl  = reg_ctl;
     wire w_err   = reg_we && (reg_waddr == AGILIS_LANE_REG_ERROR);
     wire w_param = reg_we && !w_ctrl && !w_err;
     wire start_bit = reg_wdata[AGILIS_LANE_CTRL_START];
@@ -170,16 +171,26 @@ module agilis_lane #(
 
     wire dma_phase = (state == S_TAG) || (state == S_KEY) || (state == S_RUN) ||
                      (state == S_TAGOUT) || (state == S_DRAIN);
+    // The requests to the DMA are registered (request, address, length), from
+    // the bookkeeping of the cycle before; a request acknowledged is dropped
+    // for a cycle while the bookkeeping takes it in. Between a request and
+    // its acknowledgement nothing it was computed from changes but the
+    // FIFOs' room, which only grows.
     wire [4:0] rlen = rd_tag_pend ? 5'd1 : burst_len(rd_left, rd_addr);
     wire [FIFO_LOG2+1:0] rspace = DEPTH - rf_count - rd_inflight;
-    assign ar_req  = dma_phase && !st_mode && (rd_tag_pend || rd_left != 0) && (rspace >= rlen);
-    assign ar_addr = rd_tag_pend ? rd_tag_addr : rd_addr;
-    assign ar_len  = {3'd0, rlen} - 8'd1;
+    wire ar_want = dma_phase && !st_mode && (rd_tag_pend || rd_left != 0) && (rspace >= rlen);
+    reg          ar_req_q, aw_req_q;
+    reg  [4:0]   rlen_q, wlen_q;
+    reg  [63:0]  ar_addr_q;
+    assign ar_req  = ar_req_q;
+    assign ar_addr = ar_addr_q;
+    assign ar_len  = {3'd0, rlen_q} - 8'd1;
 
     wire [4:0] wlen = burst_len(wr_left, wr_addr);
-    assign aw_req  = dma_phase && !st_mode && !w_busy && (wr_left != 0) && (wf_count >= wlen);
+    wire aw_want = dma_phase && !st_mode && !w_busy && (wr_left != 0) && (wf_count >= wlen);
+    assign aw_req  = aw_req_q;
     assign aw_addr = wr_addr;
-    assign aw_len  = {3'd0, wlen} - 8'd1;
+    assign aw_len  = {3'd0, wlen_q} - 8'd1;
 
     // ---- core ------------------------------------------------------------
     reg  [127:0] tag_reg;
@@ -188,8 +199,11 @@ module agilis_lane #(
     wire [127:0] core_out_data, core_tag_out;
     wire [15:0]  core_out_keep;
     reg  [11:0]  st_watchdog;
-    wire core_rst = rst || (state == S_ABORT) || (st_mode && st_watchdog == 12'hFFF);
-    wire core_start = (state == S_KEY && key_gnt);
+    // The core's rst and start come straight from flip-flops: rst the cycle
+    // after S_ABORT (or the watchdog), start the cycle after the key grant
+    // (the top holds the key on key_bus that cycle).
+    reg  core_rst, core_start;
+    wire abort_now = st_mode ? sr_abort : (dma_phase && (rd_err || wr_err || sr_abort));
 
     // The core's job inputs come straight from the job registers; the
     // self-test loads its known answer into them (and its key is in the
@@ -206,21 +220,37 @@ module agilis_lane #(
     wire [BW-1:0] sec_left = feeding_ad ? feed_ad : feed_msg;
     wire [3:0] sec_mod = feeding_ad ? c_ad_len[3:0] : c_msg_len[3:0];
     wire sec_last = (sec_left == 1);
-    wire [15:0] c_in_keep = (sec_last && sec_mod != 0) ? ((16'd1 << sec_mod) - 16'd1) : 16'hFFFF;
+    wire [15:0] sec_keep = (sec_last && sec_mod != 0) ? ((16'd1 << sec_mod) - 16'd1) : 16'hFFFF;
     // self-test input: beat 0 or 1 of the AD, or of the PT (encrypt) / CT (decrypt)
     wire [255:0] st_msg_vec = st_phase ? ST_CT : ST_PT;
     wire st_beat = (sec_left == 1) ? 1'b1 : 1'b0;    // 2-beat sections: left 2 -> beat 0, left 1 -> beat 1
     wire [127:0] st_in = feeding_ad ? ST_AD[st_beat*128 +: 128] : st_msg_vec[st_beat*128 +: 128];
-    wire c_in_valid = (state == S_RUN) && (feed_ad != 0 || feed_msg != 0) && (st_mode || !rf_empty);
-    wire [127:0] c_in_data = st_mode ? st_in : rf_dout;
-    wire c_out_ready = (state == S_RUN) && (st_mode || !wf_full);
+    wire [127:0] feed_data = st_mode ? st_in : rf_dout;
+
+    // The input stream reaches the core through a two-beat queue of
+    // registers (cq0 is the head the core sees): a beat is loaded while the
+    // queue has room at the start of the cycle, so that loading never waits
+    // for the core's in_ready, and the core's stream inputs are flip-flops.
+    reg  [1:0]   cq_n;
+    reg          cq_v0;                 // == (cq_n != 0)
+    reg  [127:0] cq_d0, cq_d1;
+    reg  [15:0]  cq_k0, cq_k1;
+    reg          cq_l0, cq_l1;
+    reg          feed_more;             // == (feed_ad != 0 || feed_msg != 0)
+    wire feed_load = (state == S_RUN) && feed_more && (st_mode || !rf_empty) && !cq_n[1];
+    wire c_in_valid = cq_v0;
+    wire [127:0] c_in_data = cq_d0;
+    wire [15:0]  c_in_keep = cq_k0;
+    wire         c_in_last = cq_l0;
+    reg  out_ready_q;                   // S_RUN and room for one more beat in the write FIFO
+    wire c_out_ready = out_ready_q;
 
     generate if (KIND == 1) begin : g_aes
         aes256_gcm #(.BUS(128)) core (
             .clk(clk), .rst(core_rst), .start(core_start), .decrypt(c_decrypt), .key(c_key),
             .nonce(c_nonce), .ad_len(c_ad_len), .msg_len(c_msg_len), .tag_in(c_tag_in), .busy(core_busy),
             .in_valid(c_in_valid), .in_ready(core_in_ready), .in_data(c_in_data), .in_keep(c_in_keep),
-            .in_last(sec_last), .out_valid(core_out_valid), .out_ready(c_out_ready), .out_data(core_out_data),
+            .in_last(c_in_last), .out_valid(core_out_valid), .out_ready(c_out_ready), .out_data(core_out_data),
             .out_keep(core_out_keep), .out_last(core_out_last), .done(core_done), .tag_out(core_tag_out),
             .tag_ok(core_tag_ok), .err(core_err));
     end else begin : g_ascon
@@ -228,7 +258,7 @@ module agilis_lane #(
             .clk(clk), .rst(core_rst), .start(core_start), .decrypt(c_decrypt), .key(c_key),
             .nonce(c_nonce), .ad_len(c_ad_len), .msg_len(c_msg_len), .tag_in(c_tag_in), .busy(core_busy),
             .in_valid(c_in_valid), .in_ready(core_in_ready), .in_data(c_in_data), .in_keep(c_in_keep),
-            .in_last(sec_last), .out_valid(core_out_valid), .out_ready(c_out_ready), .out_data(core_out_data),
+            .in_last(c_in_last), .out_valid(core_out_valid), .out_ready(c_out_ready), .out_data(core_out_data),
             .out_keep(core_out_keep), .out_last(core_out_last), .done(core_done), .tag_out(core_tag_out),
             .tag_ok(core_tag_ok), .err(core_err));
     end endgenerate
@@ -247,9 +277,9 @@ module agilis_lane #(
         wf_push = 1'b0;
         wf_din  = out_masked;
         if (state == S_TAG && p_dec && !rf_empty) rf_pop = 1'b1;
-        if (c_in_valid && core_in_ready && !st_mode) rf_pop = 1'b1;
+        if (feed_load && !st_mode) rf_pop = 1'b1;
         if (state == S_ABORT && !rf_empty) rf_pop = 1'b1;
-        if (state == S_RUN && !st_mode && core_out_valid && c_out_ready) wf_push = 1'b1;
+        if (!st_mode && core_out_valid && c_out_ready) wf_push = 1'b1;
         if (state == S_TAGOUT && !wf_full) begin wf_push = 1'b1; wf_din = core_tag_out; end
     end
 
@@ -264,7 +294,7 @@ module agilis_lane #(
     wire e_align  = (p_src[3:0] != 4'd0) || (p_dst[3:0] != 4'd0);
     wire [BW-1:0] ad_beats  = p_ad[BW+3:4]  + (p_ad[3:0]  != 4'd0);
     wire [BW-1:0] msg_beats = p_msg[BW+3:4] + (p_msg[3:0] != 4'd0);
-    wire drained = (rd_inflight == 0) && !w_busy && (b_out == 0);
+    wire drained = (rd_inflight == 0) && !w_busy && (b_out == 0) && !ar_req_q && !aw_req_q && !ar_ack && !aw_ack;
 
     assign key_req  = (state == S_KEY);
     assign key_slot = st_mode ? ST_SLOT : p_slot;
@@ -285,7 +315,7 @@ module agilis_lane #(
             rd_tag_pend <= 1'b0; rd_addr <= 64'd0; rd_tag_addr <= 64'd0; rd_left <= {BW{1'b0}};
             rd_inflight <= 0; wr_addr <= 64'd0; wr_left <= {BW{1'b0}}; w_busy <= 1'b0; b_out <= 8'd0;
             rd_err <= 1'b0; wr_err <= 1'b0; tag_reg <= 128'd0;
-            feed_ad <= {BW{1'b0}}; feed_msg <= {BW{1'b0}};
+            feed_ad <= {BW{1'b0}}; feed_msg <= {BW{1'b0}}; feed_more <= 1'b0;
             err_set <= 8'd0; done_direct <= 1'b0;
             fin_idx <= 32'd0; fin_status <= 32'd0;
         end else begin
@@ -314,30 +344,35 @@ module agilis_lane #(
             end
 
             // DMA bookkeeping (every state: responses arrive whenever they do)
-            rd_inflight <= rd_inflight + (ar_ack ? {1'b0, rlen} : 0) - ((r_valid && rd_inflight != 0) ? 1'b1 : 1'b0);
+            rd_inflight <= rd_inflight + (ar_ack ? {1'b0, rlen_q} : 0) - ((r_valid && rd_inflight != 0) ? 1'b1 : 1'b0);
             if (ar_ack) begin
                 if (rd_tag_pend) rd_tag_pend <= 1'b0;
                 else begin
-                    rd_left <= rd_left - rlen;
-                    rd_addr <= rd_addr + {rlen, 4'd0};
+                    rd_left <= rd_left - rlen_q;
+                    rd_addr <= rd_addr + {rlen_q, 4'd0};
                 end
             end
             if (r_valid && r_resp != 2'b00 && state != S_IDLE) rd_err <= 1'b1;
             if (aw_ack) begin
                 w_busy  <= 1'b1;
-                wr_left <= wr_left - wlen;
-                wr_addr <= wr_addr + {wlen, 4'd0};
+                wr_left <= wr_left - wlen_q;
+                wr_addr <= wr_addr + {wlen_q, 4'd0};
             end
             if (w_end) w_busy <= 1'b0;
             b_out <= b_out + (aw_ack ? 1'b1 : 1'b0) - ((b_valid && b_out != 0) ? 1'b1 : 1'b0);
             if (b_valid && b_resp != 2'b00) wr_err <= 1'b1;
 
-            // core feed
-            if (c_in_valid && core_in_ready) begin
-                if (feeding_ad) feed_ad <= feed_ad - 1'b1;
-                else feed_msg <= feed_msg - 1'b1;
+            // core feed: a beat into the queue
+            if (feed_load) begin
+                if (feeding_ad) begin
+                    feed_ad <= feed_ad - 1'b1;
+                    feed_more <= !(sec_last && feed_msg == 0);
+                end else begin
+                    feed_msg <= feed_msg - 1'b1;
+                    feed_more <= !sec_last;
+                end
             end
-            if (st_mode && state == S_RUN && core_out_valid) begin
+            if (st_mode && core_out_valid && c_out_ready) begin
                 st_oidx <= ~st_oidx;
                 if (out_masked != st_expect) st_ok <= 1'b0;
             end
@@ -381,6 +416,7 @@ module agilis_lane #(
                     wr_addr     <= p_dst;
                     feed_ad     <= ad_beats;
                     feed_msg    <= msg_beats;
+                    feed_more   <= (ad_beats != 0) || (msg_beats != 0);
                     state <= S_TAG;
                 end
             end
@@ -397,7 +433,7 @@ module agilis_lane #(
             S_ST_START: begin
                 p_dec <= st_phase; p_ad <= ST_AD_LEN; p_msg <= ST_MSG_LEN;
                 p_nonce <= ST_NONCE; tag_reg <= ST_TAG;
-                feed_ad <= 2; feed_msg <= 2; st_oidx <= 1'b0;
+                feed_ad <= 2; feed_msg <= 2; feed_more <= 1'b1; st_oidx <= 1'b0;
                 state <= S_KEY;
             end
             S_RUN: begin
@@ -476,43 +512,79 @@ module agilis_lane #(
         end
     end
 
-    // ---- register reads ---------------------------------------------------------
+    // ---- registered stages: DMA requests, core control, the input queue ---------
+    wire cq_take  = cq_v0 && core_in_ready;
+    wire cq_clear = (state == S_IDLE) || (state == S_CHECK) || (state == S_ABORT) || (state == S_ST_START);
+    wire [15:0] feed_keep = sec_keep;
+    always @(posedge clk) begin
+        core_rst   <= rst || (state == S_ABORT) || (st_mode && st_watchdog == 12'hFFF);
+        core_start <= !rst && (state == S_KEY) && key_gnt && !abort_now;
+        out_ready_q <= !rst && (state == S_RUN) && (st_mode || wf_count <= DEPTH - 2);
+        ar_req_q  <= !rst && ar_want && !ar_ack;
+        rlen_q    <= rlen;
+        ar_addr_q <= rd_tag_pend ? rd_tag_addr : rd_addr;
+        aw_req_q  <= !rst && aw_want && !aw_ack;
+        wlen_q    <= wlen;
+        if (rst || cq_clear) begin
+            cq_n <= 2'd0;
+            cq_v0 <= 1'b0;
+        end else begin
+            // head: enabled by a take or a load into an empty queue; the new
+            // beat when loading, else the second entry (in_ready only enables)
+            if (cq_take || (feed_load && !cq_v0)) begin
+                if (feed_load && (!cq_v0 || !cq_n[1])) begin
+                    cq_d0 <= feed_data; cq_k0 <= feed_keep; cq_l0 <= sec_last;
+                end else begin
+                    cq_d0 <= cq_d1; cq_k0 <= cq_k1; cq_l0 <= cq_l1;
+                end
+            end
+            if (feed_load && cq_n == 2'd1 && !cq_take) begin
+                cq_d1 <= feed_data; cq_k1 <= feed_keep; cq_l1 <= sec_last;
+            end
+            cq_n  <= cq_n + (feed_load ? 2'd1 : 2'd0) - (cq_take ? 2'd1 : 2'd0);
+            cq_v0 <= feed_load || cq_n[1] || (cq_n[0] && !cq_take);
+        end
+    end
+
+    // ---- register reads (registered: the top's read stage) ------------------------
     wire show_tag = res_done && !p_dec && (job_err == 0);   // never the tag of a decrypt
+    reg [31:0] rmux;
+    always @(posedge clk) reg_rdata <= rmux;
     always @* begin
-        reg_rdata = 32'd0;
+        rmux = 32'd0;
         case (reg_raddr)
-            AGILIS_LANE_REG_CTRL: reg_rdata[AGILIS_LANE_CTRL_DECRYPT] = p_dec;
+            AGILIS_LANE_REG_CTRL: rmux[AGILIS_LANE_CTRL_DECRYPT] = p_dec;
             AGILIS_LANE_REG_STATUS: begin
-                reg_rdata[AGILIS_LANE_STATUS_BUSY] = busy;
-                reg_rdata[AGILIS_LANE_STATUS_DONE] = res_done;
-                reg_rdata[AGILIS_LANE_STATUS_TAG_OK] = res_done && res_tag_ok && (job_err == 0);
-                reg_rdata[AGILIS_LANE_STATUS_TAG_FAIL] = res_done && res_tag_fail && (job_err == 0);
-                reg_rdata[AGILIS_LANE_STATUS_ERROR] = res_done && (job_err != 0);
-                reg_rdata[AGILIS_LANE_STATUS_RING] = j_ring;
-                reg_rdata[AGILIS_LANE_STATUS_SELFTEST_PASS] = st_pass;
-                reg_rdata[AGILIS_LANE_STATUS_JOB_ERROR_LSB +: 8] = job_err;
+                rmux[AGILIS_LANE_STATUS_BUSY] = busy;
+                rmux[AGILIS_LANE_STATUS_DONE] = res_done;
+                rmux[AGILIS_LANE_STATUS_TAG_OK] = res_done && res_tag_ok && (job_err == 0);
+                rmux[AGILIS_LANE_STATUS_TAG_FAIL] = res_done && res_tag_fail && (job_err == 0);
+                rmux[AGILIS_LANE_STATUS_ERROR] = res_done && (job_err != 0);
+                rmux[AGILIS_LANE_STATUS_RING] = j_ring;
+                rmux[AGILIS_LANE_STATUS_SELFTEST_PASS] = st_pass;
+                rmux[AGILIS_LANE_STATUS_JOB_ERROR_LSB +: 8] = job_err;
             end
-            AGILIS_LANE_REG_ERROR:    reg_rdata = {24'd0, lane_err};
-            AGILIS_LANE_REG_KEY_SLOT: reg_rdata = {24'd0, p_slot};
-            AGILIS_LANE_REG_AD_LEN:   reg_rdata = p_ad;
-            AGILIS_LANE_REG_MSG_LEN:  reg_rdata = p_msg;
-            AGILIS_LANE_REG_SRC_LO:   reg_rdata = p_src[31:0];
-            AGILIS_LANE_REG_SRC_HI:   reg_rdata = p_src[63:32];
-            AGILIS_LANE_REG_DST_LO:   reg_rdata = p_dst[31:0];
-            AGILIS_LANE_REG_DST_HI:   reg_rdata = p_dst[63:32];
+            AGILIS_LANE_REG_ERROR:    rmux = {24'd0, lane_err};
+            AGILIS_LANE_REG_KEY_SLOT: rmux = {24'd0, p_slot};
+            AGILIS_LANE_REG_AD_LEN:   rmux = p_ad;
+            AGILIS_LANE_REG_MSG_LEN:  rmux = p_msg;
+            AGILIS_LANE_REG_SRC_LO:   rmux = p_src[31:0];
+            AGILIS_LANE_REG_SRC_HI:   rmux = p_src[63:32];
+            AGILIS_LANE_REG_DST_LO:   rmux = p_dst[31:0];
+            AGILIS_LANE_REG_DST_HI:   rmux = p_dst[63:32];
             AGILIS_LANE_REG_INFO: begin
-                reg_rdata[AGILIS_LANE_INFO_KIND] = (KIND == 1);
-                reg_rdata[AGILIS_LANE_INFO_ROUNDS_LSB +: 4] = (KIND == 1) ? 4'd0 : ROUNDS4;
+                rmux[AGILIS_LANE_INFO_KIND] = (KIND == 1);
+                rmux[AGILIS_LANE_INFO_ROUNDS_LSB +: 4] = (KIND == 1) ? 4'd0 : ROUNDS4;
             end
-            AGILIS_LANE_REG_CYCLES:   reg_rdata = cycles;
-            AGILIS_LANE_REG_NONCE:          reg_rdata = p_nonce[31:0];
-            AGILIS_LANE_REG_NONCE + 8'd4:   reg_rdata = p_nonce[63:32];
-            AGILIS_LANE_REG_NONCE + 8'd8:   reg_rdata = p_nonce[95:64];
-            AGILIS_LANE_REG_NONCE + 8'd12:  reg_rdata = p_nonce[127:96];
-            AGILIS_LANE_REG_TAG:            reg_rdata = show_tag ? core_tag_out[31:0] : 32'd0;
-            AGILIS_LANE_REG_TAG + 8'd4:     reg_rdata = show_tag ? core_tag_out[63:32] : 32'd0;
-            AGILIS_LANE_REG_TAG + 8'd8:     reg_rdata = show_tag ? core_tag_out[95:64] : 32'd0;
-            AGILIS_LANE_REG_TAG + 8'd12:    reg_rdata = show_tag ? core_tag_out[127:96] : 32'd0;
+            AGILIS_LANE_REG_CYCLES:   rmux = cycles;
+            AGILIS_LANE_REG_NONCE:          rmux = p_nonce[31:0];
+            AGILIS_LANE_REG_NONCE + 8'd4:   rmux = p_nonce[63:32];
+            AGILIS_LANE_REG_NONCE + 8'd8:   rmux = p_nonce[95:64];
+            AGILIS_LANE_REG_NONCE + 8'd12:  rmux = p_nonce[127:96];
+            AGILIS_LANE_REG_TAG:            rmux = show_tag ? core_tag_out[31:0] : 32'd0;
+            AGILIS_LANE_REG_TAG + 8'd4:     rmux = show_tag ? core_tag_out[63:32] : 32'd0;
+            AGILIS_LANE_REG_TAG + 8'd8:     rmux = show_tag ? core_tag_out[95:64] : 32'd0;
+            AGILIS_LANE_REG_TAG + 8'd12:    rmux = show_tag ? core_tag_out[127:96] : 32'd0;
             default: ;
         endcase
     end

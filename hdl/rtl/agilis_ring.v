@@ -87,7 +87,8 @@ module agilis_ring #(
     localparam [N_LANES-1:0] ASCON_LANES = ~LANE_AES_MASK[N_LANES-1:0];
 
     // ---- fetch side ------------------------------------------------------------
-    localparam [2:0] F_IDLE = 3'd0, F_AR = 3'd1, F_DATA = 3'd2, F_DECODE = 3'd3, F_DISPATCH = 3'd4;
+    localparam [2:0] F_IDLE = 3'd0, F_AR = 3'd1, F_DATA = 3'd2, F_DECODE = 3'd3, F_DISPATCH = 3'd4,
+                     F_PRE = 3'd5;     // F_PRE: one cycle for d_slot_ok_q / kind_q to follow dbuf
     reg [2:0]   fstate;
     reg [AGILIS_DESC_BYTES*8-1:0] dbuf;
     reg [7:0]   bcnt;
@@ -108,7 +109,11 @@ module agilis_ring #(
     assign job_src     = dbuf[8*AGILIS_DESC_SRC_OFF +: 64];
     assign job_dst     = dbuf[8*AGILIS_DESC_DST_OFF +: 64];
     assign job_nonce   = dbuf[8*AGILIS_DESC_NONCE_OFF +: 128];
-    assign job_idx     = fetch;
+    // job_idx and go are registered (the dispatch decision, a cycle later);
+    // dbuf holds the job's fields until the next descriptor is read.
+    reg [N_LANES-1:0] go_q;
+    reg [31:0]  go_idx;
+    assign job_idx     = go_idx;
 
     wire [(1<<SW)-1:0]   loaded_pad = {{((1<<SW)-KEY_SLOTS){1'b0}}, slot_loaded};
     wire [2*(1<<SW)-1:0] alg_pad    = {{(2*((1<<SW)-KEY_SLOTS)){1'b0}}, slot_alg};
@@ -119,12 +124,16 @@ module agilis_ring #(
         else if (d_alg == AGILIS_KEY_ALG_AES_256_GCM) kind_lanes = AES_LANES;
         else kind_lanes = {N_LANES{1'b0}};
     end
-    wire [N_LANES-1:0] cand = lane_idle & kind_lanes;
+    reg  [N_LANES-1:0] kind_q;      // kind_lanes of the descriptor, registered
+    reg                d_slot_ok_q;
+    wire [N_LANES-1:0] cand = lane_idle & kind_q;
     wire [N_LANES-1:0] cand_first = cand & (~cand + 1'b1);     // lowest set bit
-    assign go = (fstate == F_DISPATCH && !sr_abort) ? cand_first : {N_LANES{1'b0}};
+    assign go = go_q;
 
-    assign ar_req  = (fstate == F_AR);
-    assign ar_addr = slot_addr(fetch);
+    // descriptor addresses, registered: fetch is stable for a cycle before F_AR
+    reg [63:0] fetch_addr, stat_addr;
+    assign ar_req  = (fstate == F_AR) && !sr_abort;   // never loaded by the DMA in a cycle that may leave F_AR
+    assign ar_addr = fetch_addr;
     assign ar_len  = DBEATS - 1;
 
     // immediate completions (descriptors that never reach a lane)
@@ -134,8 +143,9 @@ module agilis_ring #(
     reg [WIN-1:0] done_bits;
 
     // ---- completion side --------------------------------------------------------
-    localparam [1:0] C_IDLE = 2'd0, C_AW = 2'd1, C_W = 2'd2, C_B = 2'd3;
-    reg [1:0]   cstate;
+    // C_ADDR: one cycle for stat_addr to follow c_idx
+    localparam [2:0] C_IDLE = 3'd0, C_AW = 3'd1, C_W = 3'd2, C_B = 3'd3, C_ADDR = 3'd4;
+    reg [2:0]   cstate;
     reg         c_imm;
     reg [LW-1:0] c_lane;
     reg [31:0]  c_idx, c_status;
@@ -149,15 +159,26 @@ module agilis_ring #(
             if (fin_valid[i]) begin c_found = 1'b1; c_pick = i; end
     end
 
-    assign aw_req  = (cstate == C_AW);
-    assign aw_addr = slot_addr(c_idx) + ST_BEAT * 16;
+    assign aw_req  = (cstate == C_AW) && !sr_abort;
+    assign aw_addr = stat_addr;
     assign aw_len  = 8'd0;
     assign w_data  = {96'd0, c_status} << (8 * ST_BYTE);
     assign w_strb  = 16'h000F << ST_BYTE;
     assign fin_ack = (cstate == C_B && b_valid && !c_imm) ? ({{(N_LANES-1){1'b0}}, 1'b1} << c_lane) : {N_LANES{1'b0}};
 
-    assign quiet  = (fstate == F_IDLE) && (cstate == C_IDLE);
-    assign active = en || (fetch != cons) || !quiet || imm_valid;
+    assign quiet  = (fstate == F_IDLE) && (cstate == C_IDLE) && (go_q == {N_LANES{1'b0}});
+    reg active_q;     // registered: falls a cycle late, rises with en (a register of the top)
+    assign active = en || active_q;
+
+    always @(posedge clk) begin
+        fetch_addr <= slot_addr(fetch);
+        kind_q     <= kind_lanes;
+        d_slot_ok_q <= d_slot_ok;
+        stat_addr  <= slot_addr(c_idx) + ST_BEAT * 16;
+        active_q   <= !rst && (en || (fetch != cons) || !quiet || imm_valid);
+        go_q       <= (!rst && fstate == F_DISPATCH && !sr_abort) ? cand_first : {N_LANES{1'b0}};
+        if (fstate == F_DISPATCH) go_idx <= fetch;
+    end
 
     always @(posedge clk) begin
         if (rst) begin
@@ -197,11 +218,14 @@ module agilis_ring #(
                         if (bcnt == bi) dbuf[bi*128 +: 128] <= r_data;
                     if (r_resp != 2'b00) rerr <= 1'b1;
                     bcnt <= bcnt + 1'b1;
-                    if (bcnt == DBEATS - 1) fstate <= F_DECODE;
+                    if (bcnt == DBEATS - 1) fstate <= F_PRE;
                 end
+            F_PRE:
+                if (sr_abort) fstate <= F_IDLE;
+                else fstate <= F_DECODE;
             F_DECODE:
                 if (sr_abort) fstate <= F_IDLE;
-                else if (rerr || !d_slot_ok || kind_lanes == 0) begin
+                else if (rerr || !d_slot_ok_q || kind_q == 0) begin
                     imm_valid <= 1'b1;
                     imm_idx <= fetch;
                     imm_status <= 32'd0;
@@ -210,7 +234,7 @@ module agilis_ring #(
                     if (rerr) begin
                         imm_status[AGILIS_DSTAT_JOB_ERROR_LSB + AGILIS_ERROR_BUS_READ] <= 1'b1;
                         err_set[AGILIS_ERROR_BUS_READ] <= 1'b1;
-                    end else if (!d_slot_ok) begin
+                    end else if (!d_slot_ok_q) begin
                         imm_status[AGILIS_DSTAT_JOB_ERROR_LSB + AGILIS_ERROR_KEY_SLOT] <= 1'b1;
                         err_set[AGILIS_ERROR_KEY_SLOT] <= 1'b1;
                     end else begin
@@ -233,15 +257,18 @@ module agilis_ring #(
             C_IDLE:
                 if (!sr_abort) begin
                     if (imm_valid) begin
-                        cstate <= C_AW; c_imm <= 1'b1; c_idx <= imm_idx; c_status <= imm_status;
+                        cstate <= C_ADDR; c_imm <= 1'b1; c_idx <= imm_idx; c_status <= imm_status;
                     end else if (c_found) begin
-                        cstate <= C_AW; c_imm <= 1'b0; c_lane <= c_pick;
+                        cstate <= C_ADDR; c_imm <= 1'b0; c_lane <= c_pick;
                         c_idx <= fin_idx[c_pick*32 +: 32];
                         c_status <= fin_status[c_pick*32 +: 32] | ({28'd0, c_pick} << AGILIS_DSTAT_LANE_LSB);
                     end
                 end
+            C_ADDR:
+                if (sr_abort) cstate <= C_IDLE;
+                else cstate <= C_AW;
             C_AW:
-                if (aw_ack) cstate <= C_W;
+                if (aw_ack) cstate <= w_end ? C_B : C_W;    // a one-beat burst may end with its acknowledgement
                 else if (sr_abort) cstate <= C_IDLE;
             C_W:
                 if (w_end) cstate <= C_B;
@@ -252,6 +279,7 @@ module agilis_ring #(
                     if (c_imm) imm_valid <= 1'b0;
                     cstate <= C_IDLE;
                 end
+            default: cstate <= C_IDLE;
             endcase
         end
     end

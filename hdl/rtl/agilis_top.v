@@ -111,11 +111,14 @@ module agilis_top #(
     // After a hard reset, and at the end of a soft reset, every key slot is
     // overwritten with zeros (KEY_SLOTS cycles; STATUS.RESET_BUSY meanwhile).
     localparam [1:0] SR_IDLE = 2'd0, SR_DRAIN = 2'd1, SR_WIPE = 2'd2, SR_CLEAR = 2'd3;
+    // soft_rst and sr_abort come straight from flip-flops (one cycle after
+    // the state they stand for): they fan out to every lane, core and the ring.
     reg [1:0]  sr_state;
     reg [KW-1:0] wipe_idx;
     wire       sr_busy  = (sr_state != SR_IDLE);
-    wire       sr_abort    = (sr_state == SR_DRAIN);
-    wire       soft_rst = rst || (sr_state == SR_CLEAR);
+    reg        sr_abort;     // == (sr_state == SR_DRAIN), as its own register
+    reg        soft_rst;     // hard reset (delayed a cycle) or the SR_CLEAR cycle
+    always @(posedge clk) soft_rst <= rst || (sr_state == SR_WIPE && wipe_idx == KEY_SLOTS);
 
     // ---- registers ------------------------------------------------------------------
     reg         ring_en, st_busy, st_armed, st_done;
@@ -153,6 +156,9 @@ module agilis_top #(
 
     // ---- key slots: 8 word memories (distributed RAM), one write port -------------
     // Slot KEY_SLOTS is hidden: the self-test writes its known-answer key there.
+    // The write port is registered (address, data, enables: one cycle after
+    // the register write that causes it); the read data is registered too
+    // (key_q), so the cores' key inputs come from flip-flops.
     reg              km_we_all;     // write all 8 words: zeros (clear/wipe) or the self-test key
     reg              km_st_key;
     reg  [7:0]       km_we_word;    // write one word (KEY_DATA)
@@ -161,7 +167,9 @@ module agilis_top #(
     reg              key_gnt_valid;
     reg  [LW-1:0]    key_gnt_lane;
     reg  [KW-1:0]    key_rd_slot;
+    reg  [N-1:0]     key_gnt_q;     // one cycle after the grant: key_q holds the lane's key
     wire [255:0]     key_bus;
+    reg  [255:0]     key_q;
     genvar gw;
     generate for (gw = 0; gw < 8; gw = gw + 1) begin : g_km
         reg [31:0] mem [0:KEY_SLOTS];
@@ -170,9 +178,12 @@ module agilis_top #(
                 mem[km_waddr] <= km_we_all ? (km_st_key ? ST_KEY[32*gw +: 32] : 32'd0) : km_wdata;
         assign key_bus[32*gw +: 32] = mem[key_rd_slot];
     end endgenerate
+    always @(posedge clk) key_q <= key_bus;
 
-    // key bus arbiter: one lane per grant, every other cycle; the bus carries
-    // the granted lane's slot the cycle its core samples the key.
+    // key bus arbiter: one lane per grant, every third cycle. The grant reads
+    // the slot (key_rd_slot), the next cycle registers the words (key_q) and
+    // tells the lane (key_gnt_q), whose core samples key_q the cycle after
+    // (its start comes from a lane register).
     reg          kr_found;
     reg [LW-1:0] kr_pick;
     integer ki;
@@ -183,32 +194,49 @@ module agilis_top #(
             if (lane_key_req[ki]) begin kr_found = 1'b1; kr_pick = ki; end
     end
     wire [7:0] kr_slot = lane_key_slot[kr_pick*8 +: 8];
+    integer kg;
     always @(posedge clk) begin
         if (soft_rst) begin
             key_gnt_valid <= 1'b0;
             key_gnt_lane <= {LW{1'b0}};
             key_rd_slot <= {KW{1'b0}};
+            key_gnt_q <= {N{1'b0}};
         end else begin
-            key_gnt_valid <= !key_gnt_valid && kr_found;
-            if (!key_gnt_valid && kr_found) begin
+            // a grant every third cycle: key_rd_slot holds until the core has sampled key_q
+            key_gnt_valid <= !key_gnt_valid && !(|key_gnt_q) && kr_found;
+            if (!key_gnt_valid && !(|key_gnt_q) && kr_found) begin
                 key_gnt_lane <= kr_pick;
                 key_rd_slot <= kr_slot[KW-1:0];
             end
+            for (kg = 0; kg < N; kg = kg + 1)
+                key_gnt_q[kg] <= key_gnt_valid && (key_gnt_lane == kg);
         end
     end
 
     // ---- AXI4-Lite slave -----------------------------------------------------------
+    // Writes: the handshake captures address, data and strobes (wq_*); the
+    // next cycle decodes them into one-hot selects (ws_*); the cycle after
+    // applies them, and BVALID rises with the effect. Reads: the handshake
+    // captures the address (rq_*); the next cycle registers the global
+    // read-back and every lane registers its own (lane_rdata); the cycle
+    // after selects one into RDATA with RVALID. One write and one read at a
+    // time; a read waits for a write in flight (and loses a tie), so that a
+    // read issued after a write observes it.
     assign s_axil_bresp = 2'b00;
     assign s_axil_rresp = 2'b00;
-    wire wr_take = s_axil_awvalid && s_axil_wvalid && !s_axil_bvalid;
+    reg         wq_v, ws_v, rq_v, rs_v;
+    reg  [15:0] wq_a, rq_a;
+    reg  [31:0] wq_d;
+    reg         wq_strb;
+    wire wr_take = s_axil_awvalid && s_axil_wvalid && !s_axil_bvalid && !wq_v && !ws_v;
     assign s_axil_awready = wr_take;
     assign s_axil_wready  = wr_take;
-    wire rd_take = s_axil_arvalid && !s_axil_rvalid;
+    wire rd_take = s_axil_arvalid && !s_axil_rvalid && !rq_v && !rs_v && !wq_v && !ws_v && !wr_take;
     assign s_axil_arready = rd_take;
 
-    wire [15:0] wa = {s_axil_awaddr[15:2], 2'b00};
-    wire [15:0] ra = {s_axil_araddr[15:2], 2'b00};
-    wire [31:0] wd = s_axil_wdata;
+    wire [15:0] wa = wq_a;
+    wire [15:0] ra = rq_a;
+    wire [31:0] wd = wq_d;
 
     // lane window decode
     function in_lanes(input [15:0] a);
@@ -248,31 +276,78 @@ module agilis_top #(
             (a == AGILIS_REG_RING_CONS) || (a == AGILIS_REG_RING_FETCH);
     endfunction
 
+    // write decode (stage wq), registered into one-cycle select pulses (stage ws)
     wire        w_in_lane  = in_lanes(wa);
     wire [15:0] w_lane     = lane_of(wa);
     wire [7:0]  w_loff     = loff(wa);
-    wire        w_ok_strb  = (s_axil_wstrb == 4'hF);
     wire        w_mapped   = w_in_lane ? lane_writable(w_loff) : glob_writable(wa);
-    wire        w_do       = wr_take && w_mapped && w_ok_strb && !sr_busy;
-    wire        w_bad      = wr_take && !(w_mapped && w_ok_strb);
-    wire        w_glob     = w_do && !w_in_lane;
-    wire [N-1:0] lane_we;
-    genvar gl;
-    generate for (gl = 0; gl < N; gl = gl + 1) begin : g_lwe
-        assign lane_we[gl] = w_do && w_in_lane && (w_lane == gl);
-    end endgenerate
+    wire        w_ok       = wq_v && w_mapped && wq_strb;
+    wire        w_do       = w_ok && !sr_busy;
+    wire        w_gdo      = wq_v && wq_strb && !sr_busy;   // with an exact global address: mapped, no lane
+    wire        w_key_data = (wa >= AGILIS_REG_KEY_DATA) &&
+                             (wa < AGILIS_REG_KEY_DATA + AGILIS_REG_KEY_DATA_COUNT * AGILIS_REG_KEY_DATA_STRIDE);
+    reg         ws_bad, ws_ctl, ws_err, ws_irqs, ws_irqe, ws_scr, ws_ksel, ws_kalg, ws_kcmd, ws_kdata;
+    reg         ws_rbl, ws_rbh, ws_rsize, ws_rprod;
+    reg  [2:0]  ws_kword;
+    reg  [7:0]  ws_loff;
+    reg  [N-1:0] lane_we, lane_ctl;
+    integer wl;
+    always @(posedge clk) begin
+        if (rst) begin
+            wq_v <= 1'b0; ws_v <= 1'b0; wq_a <= 16'd0; wq_d <= 32'd0; wq_strb <= 1'b0;
+            ws_bad <= 1'b0; ws_ctl <= 1'b0; ws_err <= 1'b0; ws_irqs <= 1'b0; ws_irqe <= 1'b0; ws_scr <= 1'b0;
+            ws_ksel <= 1'b0; ws_kalg <= 1'b0; ws_kcmd <= 1'b0; ws_kdata <= 1'b0;
+            ws_rbl <= 1'b0; ws_rbh <= 1'b0; ws_rsize <= 1'b0; ws_rprod <= 1'b0;
+            ws_kword <= 3'd0; ws_loff <= 8'd0; lane_we <= {N{1'b0}}; lane_ctl <= {N{1'b0}};
+            s_axil_bvalid <= 1'b0;
+        end else begin
+            if (wr_take) begin
+                wq_a <= {s_axil_awaddr[15:2], 2'b00};
+                wq_d <= s_axil_wdata;
+                wq_strb <= (s_axil_wstrb == 4'hF);
+            end
+            wq_v <= wr_take;
+            ws_v <= wq_v;
+            ws_bad   <= wq_v && !(w_mapped && wq_strb);
+            ws_ctl   <= w_gdo && (wa == AGILIS_REG_CONTROL);
+            ws_err   <= w_gdo && (wa == AGILIS_REG_ERROR);
+            ws_irqs  <= w_gdo && (wa == AGILIS_REG_IRQ_STATUS);
+            ws_irqe  <= w_gdo && (wa == AGILIS_REG_IRQ_ENABLE);
+            ws_scr   <= w_gdo && (wa == AGILIS_REG_SCRATCH);
+            ws_ksel  <= w_gdo && (wa == AGILIS_REG_KEY_SLOT_SEL);
+            ws_kalg  <= w_gdo && (wa == AGILIS_REG_KEY_ALG);
+            ws_kcmd  <= w_gdo && (wa == AGILIS_REG_KEY_CMD);
+            ws_kdata <= w_gdo && w_key_data;
+            ws_rbl   <= w_gdo && (wa == AGILIS_REG_RING_BASE_LO);
+            ws_rbh   <= w_gdo && (wa == AGILIS_REG_RING_BASE_HI);
+            ws_rsize <= w_gdo && (wa == AGILIS_REG_RING_SIZE);
+            ws_rprod <= w_gdo && (wa == AGILIS_REG_RING_PROD);
+            ws_kword <= wa[4:2];
+            ws_loff  <= w_loff;
+            for (wl = 0; wl < N; wl = wl + 1) begin
+                lane_we[wl]  <= w_do && w_in_lane && (w_lane == wl);
+                lane_ctl[wl] <= w_gdo && (wa == AGILIS_LANE_BASE + wl * AGILIS_LANE_STRIDE + AGILIS_LANE_REG_CTRL);
+            end
+            // BVALID with the effect (the cycle after the apply stage)
+            if (s_axil_bvalid && s_axil_bready) s_axil_bvalid <= 1'b0;
+            if (ws_v) s_axil_bvalid <= 1'b1;
+        end
+    end
 
+    // read decode (stage rq); the lanes decode their own offset (reg_raddr)
     wire        r_in_lane = in_lanes(ra);
     wire [15:0] r_lane    = lane_of(ra);
     wire [7:0]  r_loff    = loff(ra);
     wire        r_mapped  = r_in_lane ? lane_readable(r_loff) : glob_readable(ra);
 
     // ---- control, errors, interrupts ------------------------------------------------
+    // Everything here runs in the apply stage, from the ws_* selects (flip-flops).
+    reg  size_ok;     // RING_SIZE is a power of two <= RING_MAX (registered: a cycle after the write)
     wire ring_busy_any = ring_en || ring_active;
-    wire lanes_busy    = ~&lane_idle;
-    wire size_ok = (ring_size != 0) && ((ring_size & (ring_size - 1)) == 0) && (ring_size <= RING_MAX);
+    reg  lanes_busy;   // registered: a lane only turns busy by a write (3 cycles apart), the ring or the self-test
+    reg  ring_busy_q;  // ring_busy_any, registered, to the lanes
     wire base_ok = (ring_base[5:0] == 6'd0);
-    wire ctl_wr  = w_glob && (wa == AGILIS_REG_CONTROL);
+    wire ctl_wr  = ws_ctl;
     wire ctl_sr  = ctl_wr && wd[AGILIS_CONTROL_SOFT_RESET];
     wire ctl_ren_on  = ctl_wr && !ctl_sr && wd[AGILIS_CONTROL_RING_EN] && !ring_en;
     wire ctl_ren_off = ctl_wr && !ctl_sr && !wd[AGILIS_CONTROL_RING_EN];
@@ -282,13 +357,12 @@ module agilis_top #(
     wire ctl_st      = ctl_wr && !ctl_sr && wd[AGILIS_CONTROL_SELFTEST] && !st_busy;
     wire st_refused  = ctl_st && (lanes_busy || ring_busy_any || ring_start);
     wire st_go       = ctl_st && !st_refused;
-    wire ring_cfg_wr = w_glob && ((wa == AGILIS_REG_RING_BASE_LO) || (wa == AGILIS_REG_RING_BASE_HI) ||
-                                  (wa == AGILIS_REG_RING_SIZE));
+    reg  st_go_q, ring_start_q;    // to the lanes / the ring, from flip-flops
+    wire ring_cfg_wr = ws_rbl || ws_rbh || ws_rsize;
     wire ring_cfg_busy = ring_cfg_wr && ring_en;
-    wire key_data_wr = w_glob && (wa >= AGILIS_REG_KEY_DATA) &&
-                       (wa < AGILIS_REG_KEY_DATA + AGILIS_REG_KEY_DATA_COUNT * AGILIS_REG_KEY_DATA_STRIDE);
-    wire [2:0] key_word = (wa - AGILIS_REG_KEY_DATA) >> 2;
-    wire key_cmd_wr  = w_glob && (wa == AGILIS_REG_KEY_CMD);
+    wire key_data_wr = ws_kdata;
+    wire [2:0] key_word = ws_kword;
+    wire key_cmd_wr  = ws_kcmd;
     wire key_sel_ok  = (key_sel < KEY_SLOTS);
     wire [1:0] kcmd  = wd[1:0];
     wire key_load    = key_cmd_wr && kcmd == AGILIS_KEY_CMD_LOAD && key_sel_ok &&
@@ -304,13 +378,13 @@ module agilis_top #(
         lane_err_or = 8'd0;
         for (li = 0; li < N; li = li + 1) lane_err_or = lane_err_or | lane_err_set[li*8 +: 8];
     end
-    wire rd_bad = rd_take && !r_mapped;
+    reg rd_bad;       // the read in stage rq was unmapped (registered)
     reg [11:0] err_new;
     always @* begin
         err_new = {4'd0, lane_err_or | ring_err_set};
         if ((|lane_busy_err) || ren_busy || st_refused || ring_cfg_busy) err_new[AGILIS_ERROR_BUSY] = 1'b1;
         if (ren_bad || ring_fault) err_new[AGILIS_ERROR_RING_CONFIG] = 1'b1;
-        if (w_bad || rd_bad) err_new[AGILIS_ERROR_REG_ACCESS] = 1'b1;
+        if (ws_bad || rd_bad) err_new[AGILIS_ERROR_REG_ACCESS] = 1'b1;
         if (key_cmd_bad) err_new[AGILIS_ERROR_KEY_CMD] = 1'b1;
         if (st_finish && (st_result_next != {N{1'b1}})) err_new[AGILIS_ERROR_SELFTEST] = 1'b1;
     end
@@ -319,11 +393,14 @@ module agilis_top #(
     always @(posedge clk) begin
         if (rst) begin
             sr_state <= SR_WIPE;         // wipe the key slots after power-up / hard reset
+            sr_abort <= 1'b0;
             wipe_idx <= 0;
         end else begin
             case (sr_state)
-            SR_IDLE:  if (ctl_sr) sr_state <= SR_DRAIN;
-            SR_DRAIN: if ((&lane_idle) && ring_quiet && dma_idle) begin sr_state <= SR_WIPE; wipe_idx <= 0; end
+            SR_IDLE:  if (ctl_sr) begin sr_state <= SR_DRAIN; sr_abort <= 1'b1; end
+            SR_DRAIN: if ((&lane_idle) && ring_quiet && dma_idle && !st_go_q && !ring_start_q) begin
+                sr_state <= SR_WIPE; sr_abort <= 1'b0; wipe_idx <= 0;
+            end
             SR_WIPE:  begin
                 wipe_idx <= wipe_idx + 1'b1;
                 if (wipe_idx == KEY_SLOTS) sr_state <= SR_CLEAR;
@@ -333,48 +410,53 @@ module agilis_top #(
         end
     end
 
-    always @* begin
-        km_we_all  = 1'b0;
-        km_st_key  = 1'b0;
-        km_we_word = 8'd0;
-        km_waddr   = key_sel[KW-1:0];
-        km_wdata   = wd;
+    always @(posedge clk) begin
+        km_we_all  <= 1'b0;
+        km_st_key  <= 1'b0;
+        km_we_word <= 8'd0;
+        km_waddr   <= key_sel[KW-1:0];
+        km_wdata   <= wd;
         if (sr_state == SR_WIPE) begin
-            km_we_all = 1'b1;
-            km_waddr  = wipe_idx;
+            km_we_all <= 1'b1;
+            km_waddr  <= wipe_idx;
         end else if (st_go) begin
-            km_we_all = 1'b1;
-            km_st_key = 1'b1;
-            km_waddr  = KEY_SLOTS;
-        end else if (key_clear) km_we_all = 1'b1;
-        else if (key_data_wr && key_sel_ok) km_we_word[key_word] = 1'b1;
+            km_we_all <= 1'b1;
+            km_st_key <= 1'b1;
+            km_waddr  <= KEY_SLOTS;
+        end else if (key_clear) km_we_all <= 1'b1;
+        else if (key_data_wr && key_sel_ok) km_we_word[key_word] <= 1'b1;
     end
 
     always @(posedge clk) begin
+        lanes_busy <= ~&lane_idle;
+        ring_busy_q <= ring_busy_any;
+        size_ok <= (ring_size != 0) && ((ring_size & (ring_size - 1)) == 0) && (ring_size <= RING_MAX);
         if (soft_rst) begin
             ring_en <= 1'b0; st_busy <= 1'b0; st_armed <= 1'b0; st_done <= 1'b0; st_result <= {N{1'b0}};
             error <= 12'd0; irq_status <= 32'd0; irq_en <= 32'd0; scratch <= 32'd0;
             key_sel <= 8'd0; key_alg_r <= 2'd0; slot_loaded <= {KEY_SLOTS{1'b0}}; slot_alg <= {2*KEY_SLOTS{1'b0}};
             ring_base <= 64'd0; ring_size <= 32'd0; ring_prod <= 32'd0;
-            irq <= 1'b0;
+            irq <= 1'b0; st_go_q <= 1'b0; ring_start_q <= 1'b0;
         end else begin
+            st_go_q <= st_go;
+            ring_start_q <= ring_start;
             // errors and interrupt causes
-            error <= (error & ~((w_glob && wa == AGILIS_REG_ERROR) ? wd[11:0] : 12'd0)) | err_new;
-            irq_status <= (irq_status & ~((w_glob && wa == AGILIS_REG_IRQ_STATUS) ? wd : 32'd0))
+            error <= (error & ~(ws_err ? wd[11:0] : 12'd0)) | err_new;
+            irq_status <= (irq_status & ~(ws_irqs ? wd : 32'd0))
                         | ((err_new != 0) ? (32'd1 << AGILIS_IRQ_STATUS_ERROR) : 32'd0)
                         | (ring_cons_adv ? (32'd1 << AGILIS_IRQ_STATUS_RING) : 32'd0)
                         | (st_finish ? (32'd1 << AGILIS_IRQ_STATUS_SELFTEST) : 32'd0)
                         | ({{(32-N){1'b0}}, lane_done} << AGILIS_IRQ_STATUS_LANE_DONE_LSB);
             irq <= |(irq_status & irq_en);
 
-            if (w_glob && wa == AGILIS_REG_IRQ_ENABLE) irq_en <= wd;
-            if (w_glob && wa == AGILIS_REG_SCRATCH) scratch <= wd;
-            if (w_glob && wa == AGILIS_REG_KEY_SLOT_SEL) key_sel <= wd[7:0];
-            if (w_glob && wa == AGILIS_REG_KEY_ALG) key_alg_r <= wd[1:0];
-            if (w_glob && !ring_en && wa == AGILIS_REG_RING_BASE_LO) ring_base[31:0] <= wd;
-            if (w_glob && !ring_en && wa == AGILIS_REG_RING_BASE_HI) ring_base[63:32] <= wd;
-            if (w_glob && !ring_en && wa == AGILIS_REG_RING_SIZE) ring_size <= wd;
-            if (w_glob && wa == AGILIS_REG_RING_PROD) ring_prod <= wd;
+            if (ws_irqe) irq_en <= wd;
+            if (ws_scr) scratch <= wd;
+            if (ws_ksel) key_sel <= wd[7:0];
+            if (ws_kalg) key_alg_r <= wd[1:0];
+            if (ws_rbl && !ring_en) ring_base[31:0] <= wd;
+            if (ws_rbh && !ring_en) ring_base[63:32] <= wd;
+            if (ws_rsize && !ring_en) ring_size <= wd;
+            if (ws_rprod) ring_prod <= wd;
 
             // key slots
             if (key_data_wr && key_sel_ok) slot_loaded[key_sel[SW-1:0]] <= 1'b0;
@@ -393,7 +475,7 @@ module agilis_top #(
 
             // self-test
             if (st_go) begin st_busy <= 1'b1; st_armed <= 1'b0; st_done <= 1'b0; end
-            else if (st_busy) st_armed <= 1'b1;
+            else if (st_busy && !st_go_q) st_armed <= 1'b1;
             if (st_finish) begin
                 st_busy <= 1'b0;
                 st_done <= 1'b1;
@@ -406,73 +488,80 @@ module agilis_top #(
     reg [31:0] rmux;
     always @* begin
         rmux = 32'd0;
-        if (r_in_lane) begin
-            if (r_mapped) rmux = lane_rdata[r_lane[LW-1:0]*32 +: 32];
-        end else begin
-            case (ra)
-            AGILIS_REG_ID:          rmux = AGILIS_ID_MAGIC;
-            AGILIS_REG_VERSION:     rmux = AGILIS_VERSION;
-            AGILIS_REG_REGMAP_HASH: rmux = AGILIS_REGMAP_HASH;
-            AGILIS_REG_CAPABILITY: begin
-                rmux[AGILIS_CAPABILITY_LANES_LSB +: 8] = LANES8;
-                rmux[AGILIS_CAPABILITY_KEY_SLOTS_LSB +: 8] = SLOTS8;
-                rmux[AGILIS_CAPABILITY_ASCON_ROUNDS_LSB +: 4] = ROUNDS4;
-                rmux[AGILIS_CAPABILITY_MAX_BURST_LSB +: 4] = 4'd15;
-                rmux[AGILIS_CAPABILITY_BEAT_BYTES_LSB +: 8] = 8'd16;
-            end
-            AGILIS_REG_LANE_KIND:   rmux = {{(32-N){1'b0}}, AES_LANES};
-            AGILIS_REG_MAX_LEN:     rmux = 32'd1 << MAX_LEN_LOG2;
-            AGILIS_REG_RING_CAP: begin
-                rmux[AGILIS_RING_CAP_MAX_ENTRIES_LSB +: 16] = RING_MAX16;
-                rmux[AGILIS_RING_CAP_DESC_BYTES_LSB +: 8] = DESC8;
-                rmux[AGILIS_RING_CAP_MAX_INFLIGHT_LSB +: 8] = WIN8;
-            end
-            AGILIS_REG_CONTROL: begin
-                rmux[AGILIS_CONTROL_SOFT_RESET] = sr_busy;
-                rmux[AGILIS_CONTROL_RING_EN] = ring_en;
-                rmux[AGILIS_CONTROL_SELFTEST] = st_busy;
-            end
-            AGILIS_REG_STATUS: begin
-                rmux[AGILIS_STATUS_RESET_BUSY] = sr_busy;
-                rmux[AGILIS_STATUS_RING_ACTIVE] = ring_busy_any;
-                rmux[AGILIS_STATUS_SELFTEST_BUSY] = st_busy;
-                rmux[AGILIS_STATUS_SELFTEST_DONE] = st_done;
-                rmux[AGILIS_STATUS_SELFTEST_PASS] = st_done && (st_result == {N{1'b1}});
-                rmux[AGILIS_STATUS_ERROR] = (error != 0);
-                rmux[AGILIS_STATUS_IRQ] = irq;
-                rmux[AGILIS_STATUS_LANE_BUSY_LSB +: N] = ~lane_idle;
-            end
-            AGILIS_REG_ERROR:       rmux = {20'd0, error};
-            AGILIS_REG_IRQ_STATUS:  rmux = irq_status;
-            AGILIS_REG_IRQ_ENABLE:  rmux = irq_en;
-            AGILIS_REG_SCRATCH:     rmux = scratch;
-            AGILIS_REG_SELFTEST_RESULT: rmux = {{(32-N){1'b0}}, st_result};
-            AGILIS_REG_KEY_SLOT_SEL: rmux = {24'd0, key_sel};
-            AGILIS_REG_KEY_ALG:     rmux = {30'd0, key_alg_r};
-            AGILIS_REG_KEY_LOADED:  rmux = {{(32-KEY_SLOTS){1'b0}}, slot_loaded};
-            AGILIS_REG_RING_BASE_LO: rmux = ring_base[31:0];
-            AGILIS_REG_RING_BASE_HI: rmux = ring_base[63:32];
-            AGILIS_REG_RING_SIZE:   rmux = ring_size;
-            AGILIS_REG_RING_PROD:   rmux = ring_prod;
-            AGILIS_REG_RING_CONS:   rmux = ring_cons;
-            AGILIS_REG_RING_FETCH:  rmux = ring_fetch;
-            default: rmux = 32'd0;   // unmapped, and the write-only KEY_CMD / KEY_DATA
-            endcase
+        case ({8'd0, ra[7:0]})
+        AGILIS_REG_ID:          rmux = AGILIS_ID_MAGIC;
+        AGILIS_REG_VERSION:     rmux = AGILIS_VERSION;
+        AGILIS_REG_REGMAP_HASH: rmux = AGILIS_REGMAP_HASH;
+        AGILIS_REG_CAPABILITY: begin
+            rmux[AGILIS_CAPABILITY_LANES_LSB +: 8] = LANES8;
+            rmux[AGILIS_CAPABILITY_KEY_SLOTS_LSB +: 8] = SLOTS8;
+            rmux[AGILIS_CAPABILITY_ASCON_ROUNDS_LSB +: 4] = ROUNDS4;
+            rmux[AGILIS_CAPABILITY_MAX_BURST_LSB +: 4] = 4'd15;
+            rmux[AGILIS_CAPABILITY_BEAT_BYTES_LSB +: 8] = 8'd16;
         end
+        AGILIS_REG_LANE_KIND:   rmux = {{(32-N){1'b0}}, AES_LANES};
+        AGILIS_REG_MAX_LEN:     rmux = 32'd1 << MAX_LEN_LOG2;
+        AGILIS_REG_RING_CAP: begin
+            rmux[AGILIS_RING_CAP_MAX_ENTRIES_LSB +: 16] = RING_MAX16;
+            rmux[AGILIS_RING_CAP_DESC_BYTES_LSB +: 8] = DESC8;
+            rmux[AGILIS_RING_CAP_MAX_INFLIGHT_LSB +: 8] = WIN8;
+        end
+        AGILIS_REG_CONTROL: begin
+            rmux[AGILIS_CONTROL_SOFT_RESET] = sr_busy;
+            rmux[AGILIS_CONTROL_RING_EN] = ring_en;
+            rmux[AGILIS_CONTROL_SELFTEST] = st_busy;
+        end
+        AGILIS_REG_STATUS: begin
+            rmux[AGILIS_STATUS_RESET_BUSY] = sr_busy;
+            rmux[AGILIS_STATUS_RING_ACTIVE] = ring_busy_any;
+            rmux[AGILIS_STATUS_SELFTEST_BUSY] = st_busy;
+            rmux[AGILIS_STATUS_SELFTEST_DONE] = st_done;
+            rmux[AGILIS_STATUS_SELFTEST_PASS] = st_done && (st_result == {N{1'b1}});
+            rmux[AGILIS_STATUS_ERROR] = (error != 0);
+            rmux[AGILIS_STATUS_IRQ] = irq;
+            rmux[AGILIS_STATUS_LANE_BUSY_LSB +: N] = ~lane_idle;
+        end
+        AGILIS_REG_ERROR:       rmux = {20'd0, error};
+        AGILIS_REG_IRQ_STATUS:  rmux = irq_status;
+        AGILIS_REG_IRQ_ENABLE:  rmux = irq_en;
+        AGILIS_REG_SCRATCH:     rmux = scratch;
+        AGILIS_REG_SELFTEST_RESULT: rmux = {{(32-N){1'b0}}, st_result};
+        AGILIS_REG_KEY_SLOT_SEL: rmux = {24'd0, key_sel};
+        AGILIS_REG_KEY_ALG:     rmux = {30'd0, key_alg_r};
+        AGILIS_REG_KEY_LOADED:  rmux = {{(32-KEY_SLOTS){1'b0}}, slot_loaded};
+        AGILIS_REG_RING_BASE_LO: rmux = ring_base[31:0];
+        AGILIS_REG_RING_BASE_HI: rmux = ring_base[63:32];
+        AGILIS_REG_RING_SIZE:   rmux = ring_size;
+        AGILIS_REG_RING_PROD:   rmux = ring_prod;
+        AGILIS_REG_RING_CONS:   rmux = ring_cons;
+        AGILIS_REG_RING_FETCH:  rmux = ring_fetch;
+        default: rmux = 32'd0;   // unmapped, the lane windows, and the write-only KEY_CMD / KEY_DATA
+        endcase
+        if (ra[15:8] != 8'd0) rmux = 32'd0;
     end
 
+    reg          rs_in_lane, rs_mapped;
+    reg [LW-1:0] rs_lane;
+    reg [31:0]   rs_glob;
     always @(posedge clk) begin
         if (rst) begin
-            s_axil_bvalid <= 1'b0;
+            rq_v <= 1'b0; rs_v <= 1'b0; rq_a <= 16'd0; rd_bad <= 1'b0;
+            rs_in_lane <= 1'b0; rs_mapped <= 1'b0; rs_lane <= {LW{1'b0}}; rs_glob <= 32'd0;
             s_axil_rvalid <= 1'b0;
             s_axil_rdata  <= 32'd0;
         end else begin
-            if (s_axil_bvalid && s_axil_bready) s_axil_bvalid <= 1'b0;
-            if (wr_take) s_axil_bvalid <= 1'b1;
+            if (rd_take) rq_a <= {s_axil_araddr[15:2], 2'b00};
+            rq_v <= rd_take;
+            rs_v <= rq_v;
+            rd_bad <= rq_v && !r_mapped;
+            rs_in_lane <= r_in_lane;
+            rs_mapped <= r_mapped;
+            rs_lane <= r_lane[LW-1:0];
+            rs_glob <= rmux;
             if (s_axil_rvalid && s_axil_rready) s_axil_rvalid <= 1'b0;
-            if (rd_take) begin
+            if (rs_v) begin
                 s_axil_rvalid <= 1'b1;
-                s_axil_rdata  <= rmux;
+                s_axil_rdata  <= rs_in_lane ? (rs_mapped ? lane_rdata[rs_lane*32 +: 32] : 32'd0) : rs_glob;
             end
         end
     end
@@ -487,17 +576,17 @@ module agilis_top #(
             .MAX_LEN_LOG2(MAX_LEN_LOG2),
             .FIFO_LOG2(FIFO_LOG2)
         ) lane (
-            .clk(clk), .rst(soft_rst), .sr_abort(sr_abort), .ring_en(ring_busy_any),
-            .reg_we(lane_we[g]), .reg_waddr(w_loff), .reg_wdata(wd), .reg_raddr(r_loff),
+            .clk(clk), .rst(soft_rst), .sr_abort(sr_abort), .ring_en(ring_busy_q),
+            .reg_we(lane_we[g]), .reg_ctl(lane_ctl[g]), .reg_waddr(ws_loff), .reg_wdata(wd), .reg_raddr(r_loff),
             .reg_rdata(lane_rdata[g*32 +: 32]), .reg_busy_err(lane_busy_err[g]),
             .ring_go(ring_go[g]), .ring_dec(job_dec), .ring_slot(job_slot), .ring_ad_len(job_ad_len),
             .ring_msg_len(job_msg_len), .ring_src(job_src), .ring_dst(job_dst), .ring_nonce(job_nonce),
             .ring_idx(job_idx), .fin_valid(lane_fin_valid[g]), .fin_idx(lane_fin_idx[g*32 +: 32]),
             .fin_status(lane_fin_status[g*32 +: 32]), .fin_ack(lane_fin_ack[g]), .idle(lane_idle[g]),
-            .st_go(st_go), .st_running(lane_st_running[g]), .st_pass(lane_st_pass[g]),
+            .st_go(st_go_q), .st_running(lane_st_running[g]), .st_pass(lane_st_pass[g]),
             .slot_loaded(slot_loaded), .slot_alg(slot_alg),
             .key_req(lane_key_req[g]), .key_slot(lane_key_slot[g*8 +: 8]),
-            .key_gnt(key_gnt_valid && key_gnt_lane == g), .key_bus(key_bus),
+            .key_gnt(key_gnt_q[g]), .key_bus(key_q),
             .err_set(lane_err_set[g*8 +: 8]), .done_direct(lane_done[g]),
             .ar_req(ar_req[g]), .ar_addr(ar_addr[g*64 +: 64]), .ar_len(ar_len[g*8 +: 8]), .ar_ack(ar_ack[g]),
             .r_valid(r_valid[g]), .r_data(r_data), .r_resp(r_resp),
@@ -511,7 +600,7 @@ module agilis_top #(
     agilis_ring #(
         .N_LANES(N), .LANE_AES_MASK(LANE_AES_MASK), .KEY_SLOTS(KEY_SLOTS), .WIN_LOG2(WIN_LOG2)
     ) ring (
-        .clk(clk), .rst(soft_rst), .sr_abort(sr_abort), .start(ring_start), .en(ring_en),
+        .clk(clk), .rst(soft_rst), .sr_abort(sr_abort), .start(ring_start_q), .en(ring_en),
         .base(ring_base), .size(ring_size), .prod(ring_prod), .cons(ring_cons), .fetch(ring_fetch),
         .active(ring_active), .quiet(ring_quiet), .fault(ring_fault), .err_set(ring_err_set),
         .cons_adv(ring_cons_adv), .slot_loaded(slot_loaded), .slot_alg(slot_alg),
