@@ -26,35 +26,9 @@ struct CoreApi {
 };
 }
 
+#include "sim.h"
+
 namespace {
-struct Sim {
-    VerilatedContext ctx;
-    MODEL_CLASS top{&ctx};
-};
-
-template <typename T> void put(T& port, const uint32_t* w) { port = static_cast<T>(w[0]); }
-[[maybe_unused]] void put(QData& port, const uint32_t* w) { port = (QData)w[0] | ((QData)w[1] << 32); }
-template <std::size_t N> void put(VlWide<N>& port, const uint32_t* w) {
-    for (std::size_t i = 0; i < N; i++) port[i] = w[i];
-}
-template <typename T> void get(const T& port, uint32_t* w) { w[0] = (uint32_t)port; }
-[[maybe_unused]] void get(const QData& port, uint32_t* w) { w[0] = (uint32_t)port; w[1] = (uint32_t)(port >> 32); }
-template <std::size_t N> void get(const VlWide<N>& port, uint32_t* w) {
-    for (std::size_t i = 0; i < N; i++) w[i] = port[i];
-}
-
-void* create() {
-    Sim* s = new Sim;
-    s->top.clk = 0;
-    s->top.rst = 1;
-    s->top.eval();
-    return s;
-}
-void destroy(void* p) {
-    Sim* s = static_cast<Sim*>(p);
-    s->top.final();
-    delete s;
-}
 void eval(void* p, const CoreInputs* in, CoreOutputs* out) {
     auto& t = static_cast<Sim*>(p)->top;
     put(t.key, in->key);
@@ -82,13 +56,6 @@ void eval(void* p, const CoreInputs* in, CoreOutputs* out) {
     out->done = t.done;
     out->tag_ok = t.tag_ok;
     out->err = t.err;
-}
-void tick(void* p) {
-    auto& t = static_cast<Sim*>(p)->top;
-    t.clk = 1;
-    t.eval();
-    t.clk = 0;
-    t.eval();
 }
 const CoreApi api = {create, destroy, eval, tick};
 }  // namespace

@@ -37,24 +37,9 @@ struct TopApi {
 };
 }
 
-namespace {
-struct Sim {
-    VerilatedContext ctx;
-    MODEL_CLASS top{&ctx};
-};
+#include "sim.h"
 
-void* create() {
-    Sim* s = new Sim;
-    s->top.clk = 0;
-    s->top.rst = 1;
-    s->top.eval();
-    return s;
-}
-void destroy(void* p) {
-    Sim* s = static_cast<Sim*>(p);
-    s->top.final();
-    delete s;
-}
+namespace {
 void eval(void* p, const TopInputs* in, TopOutputs* out) {
     auto& t = static_cast<Sim*>(p)->top;
     t.rst = in->rst;
@@ -109,13 +94,6 @@ void eval(void* p, const TopInputs* in, TopOutputs* out) {
     out->m_wvalid = t.m_axi_wvalid;
     out->m_bready = t.m_axi_bready;
     out->irq = t.irq;
-}
-void tick(void* p) {
-    auto& t = static_cast<Sim*>(p)->top;
-    t.clk = 1;
-    t.eval();
-    t.clk = 0;
-    t.eval();
 }
 const TopApi api = {sizeof(TopInputs), sizeof(TopOutputs), create, destroy, eval, tick};
 }  // namespace
