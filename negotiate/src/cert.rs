@@ -199,14 +199,27 @@ impl Certificate {
         if issuer.role != Role::Ca {
             return Err(Error::WrongCertificateRole);
         }
-        if self.issuer_key_id != issuer.key_id() || self.signature_alg != issuer.key_alg {
+        if self.issuer_key_id != issuer.key_id()
+            || self.signature_alg != issuer.key_alg
+            || !issuer.verify_labeled(CERT_LABEL, &self.tbs(), &self.signature)?
+        {
             return Err(Error::BadCertificateSignature);
         }
-        let mut msg = CERT_LABEL.to_vec();
-        msg.extend_from_slice(&self.tbs());
-        sig::scheme(issuer.key_alg)?
-            .verify(&issuer.public_key, &msg, &self.signature)
-            .map_err(|_| Error::BadCertificateSignature)
+        Ok(())
+    }
+
+    /// Whether `signature` is this certificate's key's signature over
+    /// `label ‖ message` (made by [`SigningKey::sign_labeled`]). An unknown
+    /// algorithm is an error; a signature that does not verify is `false`.
+    pub(crate) fn verify_labeled(
+        &self,
+        label: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<bool> {
+        Ok(sig::scheme(self.key_alg)?
+            .verify(&self.public_key, &labeled(label, message), signature)
+            .is_ok())
     }
 
     /// Whether `now` (unix ms) lies in the validity window; the error says which end failed.
@@ -272,12 +285,9 @@ impl SigningKey {
         key_id(self.alg, &self.public_key)
     }
 
-    /// Signs `label ‖ message`.
+    /// Signs `label ‖ message` (checked by [`Certificate::verify_labeled`]).
     pub(crate) fn sign_labeled(&self, label: &[u8], message: &[u8]) -> Result<Vec<u8>> {
-        let mut m = Vec::with_capacity(label.len() + message.len());
-        m.extend_from_slice(label);
-        m.extend_from_slice(message);
-        Ok(sig::scheme(self.alg)?.sign(self.secret.expose(), &m)?)
+        Ok(sig::scheme(self.alg)?.sign(self.secret.expose(), &labeled(label, message))?)
     }
 
     /// Key file encoding: `u8 version ‖ u16 alg ‖ lp16 pk ‖ lp16 sk`.
@@ -470,18 +480,23 @@ impl StatusList {
 
     /// Verifies the list's signature under the CA certificate.
     pub fn verify(&self, ca: &Certificate) -> Result<()> {
-        if self.ca_key_id != ca.key_id() || self.signature_alg != ca.key_alg {
+        if self.ca_key_id != ca.key_id()
+            || self.signature_alg != ca.key_alg
+            || !ca.verify_labeled(STATUS_LABEL, &self.tbs(), &self.signature)?
+        {
             return Err(Error::BadStatusListSignature);
         }
-        let mut msg = STATUS_LABEL.to_vec();
-        msg.extend_from_slice(&self.tbs());
-        sig::scheme(ca.key_alg)?
-            .verify(&ca.public_key, &msg, &self.signature)
-            .map_err(|_| Error::BadStatusListSignature)
+        Ok(())
     }
 
     /// Whether `serial` is revoked.
     pub fn is_revoked(&self, serial: u64) -> bool {
         self.revoked.binary_search(&serial).is_ok()
     }
+}
+
+/// `label ‖ message`: what every agilis signature covers, so that a signature
+/// made for one purpose never verifies for another.
+fn labeled(label: &[u8], message: &[u8]) -> Vec<u8> {
+    [label, message].concat()
 }

@@ -23,7 +23,7 @@ use agilis_driver::Engine;
 use agilis_suites::kem::{self, KemKeyPair};
 use agilis_suites::profile::{self, Profile};
 use agilis_suites::registry::{self, Registry, Withdrawal};
-use agilis_suites::{Family, Kind, SecretBytes, sig};
+use agilis_suites::{Family, Kind, SecretBytes};
 
 use crate::cert::Certificate;
 use crate::error::{Error, Result};
@@ -258,10 +258,6 @@ fn families(codepoints: &[u16]) -> Vec<Family> {
     set.iter().collect()
 }
 
-fn labeled(label: &[u8], th: &[u8]) -> Vec<u8> {
-    [label, th].concat()
-}
-
 /// Where an initiator is.
 enum IState {
     AwaitSelection,
@@ -423,13 +419,10 @@ impl Initiator {
             return Err(Error::BadSignature);
         }
         let th_rs = transcript_hash(kdf, &[&self.transcript, &tt, &body[..sel.cert_end]])?;
-        sig::scheme(sel.sig)?
-            .verify(
-                &peer.public_key,
-                &labeled(RESPONDER_SIG_LABEL, &th_rs),
-                &sel.signature,
-            )
-            .map_err(|_| Error::BadSignature)?;
+        // peer.key_alg == sel.sig (checked above)
+        if !peer.verify_labeled(RESPONDER_SIG_LABEL, &th_rs, &sel.signature)? {
+            return Err(Error::BadSignature);
+        }
         let rck = derive(kdf, &[], hs.expose(), "responder confirm", &[], hl)?;
         let th_rm = transcript_hash(kdf, &[&self.transcript, &tt, &body[..sel.sig_end]])?;
         if !mac_ok(kdf, &rck, &th_rm, &sel.mac)? {
@@ -725,13 +718,9 @@ impl Responder {
         }
         let ft = [msg_type::FINISH];
         let th_is = transcript_hash(kdf, &[&self.transcript, &ft, &body[..fin.cert_end]])?;
-        sig::scheme(peer.key_alg)?
-            .verify(
-                &peer.public_key,
-                &labeled(INITIATOR_SIG_LABEL, &th_is),
-                &fin.signature,
-            )
-            .map_err(|_| Error::BadSignature)?;
+        if !peer.verify_labeled(INITIATOR_SIG_LABEL, &th_is, &fin.signature)? {
+            return Err(Error::BadSignature);
+        }
         let hl = hash_len(kdf)?;
         let ick = derive(kdf, &[], hs.expose(), "initiator confirm", &[], hl)?;
         let th_im = transcript_hash(kdf, &[&self.transcript, &ft, &body[..fin.sig_end]])?;

@@ -170,12 +170,8 @@ impl Token {
         if t.issuer_key_id != issuer.key_id() || t.issuer_subnet != issuer.subnet {
             return Err(Error::TokenWrongIssuer);
         }
-        let mut msg = TOKEN_LABEL.to_vec();
-        msg.extend_from_slice(&t.tbs());
         if t.signature_alg != issuer.key_alg
-            || agilis_suites::sig::scheme(issuer.key_alg)?
-                .verify(&issuer.public_key, &msg, &t.signature)
-                .is_err()
+            || !issuer.verify_labeled(TOKEN_LABEL, &t.tbs(), &t.signature)?
         {
             return Err(Error::TokenForged);
         }
