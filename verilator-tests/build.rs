@@ -36,6 +36,9 @@ const MODELS: &[Model] = &[
     Model { name: "top_small", top: "agilis_top", rtl_prefixes: TOP_RTL, params: &[("N_LANES", "1"), ("LANE_AES_MASK", "0"), ("ASCON_ROUNDS_PER_CYCLE", "1"), ("KEY_SLOTS", "3"), ("RING_MAX_LOG2", "3"), ("MAX_LEN_LOG2", "12")], shim: "top_shim.cpp" },
 ];
 
+/// The generated table: each model's name and the shim function returning its API.
+const MODELS_DECL: &str = "/// Returns a shim's API table.\npub(crate) type ModelApi = fn() -> *const std::ffi::c_void;\npub(crate) const MODELS: &[(&str, ModelApi)] = ";
+
 fn main() {
     let manifest = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
     let rtl_dir = manifest.join("../hdl/rtl");
@@ -50,7 +53,7 @@ fn main() {
         Some(root) => root,
         None => {
             println!("cargo:warning=verilator not found on PATH: hdl/ models not built (apt-get install verilator)");
-            std::fs::write(out.join("models.rs"), "pub(crate) const MODELS: &[(&str, fn() -> *const std::ffi::c_void)] = &[];\n").unwrap();
+            std::fs::write(out.join("models.rs"), format!("{MODELS_DECL}&[];\n")).unwrap();
             return;
         }
     };
@@ -58,7 +61,7 @@ fn main() {
     let include = root.join("include");
     let jobs = env::var("NUM_JOBS").unwrap_or_else(|_| "2".into());
 
-    let mut registry = String::from("pub(crate) const MODELS: &[(&str, fn() -> *const std::ffi::c_void)] = &[\n");
+    let mut registry = format!("{MODELS_DECL}&[\n");
     let mut externs = String::from("unsafe extern \"C\" {\n");
     for model in MODELS {
         let files = rtl_files(&rtl_dir, model.rtl_prefixes);

@@ -9,9 +9,18 @@ mod support;
 use agilis_verilator::core::{CoreConfig, CoreModel, Flow, Job};
 use support::{reference, Rng};
 
-/// Encrypts and decrypts one case through the core and checks both against
-/// the reference; returns the ciphertext and tag.
-fn check_case(core: &mut CoreModel, rng: &mut Rng, ad_len: usize, msg_len: usize, flow: &mut Flow) -> (Vec<u8>, Vec<u8>, Vec<u8>, Vec<u8>, [u8; 16]) {
+/// One checked message: what decrypting it again needs.
+struct Case {
+    key: Vec<u8>,
+    nonce: Vec<u8>,
+    ad: Vec<u8>,
+    ct: Vec<u8>,
+    tag: [u8; 16],
+}
+
+/// Encrypts and decrypts one random case through the core and checks both
+/// against the reference.
+fn check_case(core: &mut CoreModel, rng: &mut Rng, ad_len: usize, msg_len: usize, flow: &mut Flow) -> Case {
     let config = *core.config();
     let alg = config.algorithm;
     let key = rng.bytes(alg.key_len());
@@ -36,7 +45,7 @@ fn check_case(core: &mut CoreModel, rng: &mut Rng, ad_len: usize, msg_len: usize
     assert!(!dec.err && dec.violations.is_empty(), "{what}: {dec:?}");
     assert!(dec.tag_ok, "{what}: decrypt reported tag-fail on a genuine message");
     assert_eq!(dec.output, pt, "{what}: plaintext differs");
-    (key, nonce, ad, want_ct.to_vec(), tag)
+    Case { key, nonce, ad, ct: want_ct.to_vec(), tag }
 }
 
 fn differential(config: &CoreConfig, seed: u64) {
@@ -84,7 +93,7 @@ fn flipped_bits_are_reported_as_tag_fail() {
         for i in 0..60 {
             let ad_len = 1 + rng.below(64) as usize;
             let msg_len = 1 + rng.below(96) as usize;
-            let (key, nonce, mut ad, mut ct, mut tag) = check_case(&mut core, &mut rng, ad_len, msg_len, &mut Flow::full_speed());
+            let Case { key, nonce, mut ad, mut ct, mut tag } = check_case(&mut core, &mut rng, ad_len, msg_len, &mut Flow::full_speed());
             let which = i % 3;
             match which {
                 0 => ct[rng.below(msg_len as u64) as usize] ^= 1 << rng.below(8),

@@ -148,16 +148,7 @@ fn kind(cell_type: &str) -> Kind {
         "DSP48E1" => Kind::Dsp,
         "GND" | "VCC" => Kind::Const,
         t if t.starts_with("FD") || t.starts_with("LD") => Kind::Ff,
-        t if t.starts_with("RAM32")
-            || t.starts_with("RAM64")
-            || t.starts_with("RAM128")
-            || t.starts_with("RAM256")
-            || t.starts_with("RAMS")
-            || t.starts_with("RAMD")
-            || t.starts_with("SRL") =>
-        {
-            Kind::LutRam
-        }
+        t if super::stat::is_lutram(t) => Kind::LutRam,
         _ => Kind::Other,
     }
 }

@@ -46,6 +46,13 @@ pub enum CellClass {
     Other,
 }
 
+/// Distributed RAM and shift registers: LUTs used as memory.
+pub fn is_lutram(cell_type: &str) -> bool {
+    ["RAM32", "RAM64", "RAM128", "RAM256", "RAMS", "RAMD", "SRL"]
+        .iter()
+        .any(|prefix| cell_type.starts_with(prefix))
+}
+
 pub fn classify(cell_type: &str) -> CellClass {
     match cell_type {
         "INV" | "LUT1" => CellClass::Lut(1),
@@ -62,16 +69,7 @@ pub fn classify(cell_type: &str) -> CellClass {
         "DSP48E1" => CellClass::Dsp,
         "IBUF" | "OBUF" | "OBUFT" | "IOBUF" | "IBUFG" | "BUFG" | "BUFGCTRL" | "BUFH" | "GND" | "VCC" | "$scopeinfo" => CellClass::Ignored,
         t if t.starts_with("FD") || t.starts_with("LD") => CellClass::Ff,
-        t if t.starts_with("RAM32")
-            || t.starts_with("RAM64")
-            || t.starts_with("RAM128")
-            || t.starts_with("RAM256")
-            || t.starts_with("RAMS")
-            || t.starts_with("RAMD")
-            || t.starts_with("SRL") =>
-        {
-            CellClass::LutRam
-        }
+        t if is_lutram(t) => CellClass::LutRam,
         _ => CellClass::Other,
     }
 }
