@@ -426,6 +426,9 @@ pub fn run(args: &Args) -> Result<(), String> {
             d.end,
             d.cells
         );
+        for hop in &d.path {
+            println!("  {hop}");
+        }
         return Ok(());
     }
     let yosys = yosys_version()?;

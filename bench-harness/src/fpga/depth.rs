@@ -96,6 +96,10 @@ pub struct DepthReport {
     /// Cells whose type the model does not know (costed at `t_unknown`).
     pub unknown_cells: Vec<String>,
     pub cells: usize,
+    /// The critical path from its end back to its start, one net a line
+    /// (name or driving cell, fanout, arrival): what `--analyse` prints.
+    #[serde(skip)]
+    pub path: Vec<String>,
 }
 
 /// Logic levels of one path.
@@ -236,6 +240,12 @@ struct CellInfo<'a> {
     kind: Kind,
     /// (port name, direction is output, bits)
     ports: Vec<(&'a str, bool, &'a [Bit])>,
+}
+
+impl CellInfo<'_> {
+    fn kind_label(&self) -> &'static str {
+        kind_name(self.kind)
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -474,10 +484,22 @@ pub fn analyse_module(module: &JsonModule, model: &DelayModel) -> Result<DepthRe
 
     // Walk back to the start point for its name.
     let mut start = String::from("?");
+    let mut path = Vec::new();
     let mut net = a.from;
     let mut guard = 0;
     while net != usize::MAX && guard < 100_000 {
         guard += 1;
+        let via = match driver[net] {
+            Driver::Cell { cell, .. } => cells[cell].kind_label(),
+            _ => "port",
+        };
+        path.push(format!(
+            "{:>7.2} ns  fanout {:>4}  {:<6} {}",
+            arr[net].t,
+            fanout[net],
+            via,
+            names[net].clone().unwrap_or_else(|| format!("net {net}"))
+        ));
         match driver[net] {
             Driver::Port => {
                 let name = module.ports.iter().find(|(_, p)| p.bits.iter().any(|b| matches!(b, Bit::Net(x) if *x == net))).map(|(n, _)| n.clone());
@@ -505,6 +527,7 @@ pub fn analyse_module(module: &JsonModule, model: &DelayModel) -> Result<DepthRe
         end,
         unknown_cells: unknown.into_iter().collect(),
         cells: cells.len(),
+        path,
     })
 }
 
