@@ -30,7 +30,7 @@ use input::{Input, Output, Part};
 independent algorithm families, so that a session stays secure while either family holds.\n\n\
 Binary inputs are given as hex, or as @FILE to read raw bytes from FILE.\n\
 Exit status: 0 ok, 1 authentication/verification failed, 2 bad input, 3 other error.",
-    after_help = "Start with `agilis demo` (a round trip through every suite) or `agilis suites`."
+    after_help = "Start with `agilis demo` (an anchor session over loopback, then every suite) or `agilis suites`."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -50,7 +50,7 @@ enum Command {
     /// Generate keys, sign or verify with any registered signature, composites included.
     #[command(subcommand)]
     Sign(SignCommand),
-    /// The end-to-end demo: the registry, then a round trip through every suite.
+    /// The end-to-end demo: an anchor-to-anchor session over loopback, then a round trip through every suite.
     Demo(demo::DemoArgs),
     /// A domain CA: create it, issue and revoke anchor certificates, show its status list.
     #[command(subcommand)]

@@ -100,6 +100,12 @@ pub fn write_table(out: &mut impl Write, policy: &Policy) -> Result<(), Failure>
             sizes_text(&a.sizes)
         )?;
     }
+    write_policy_changes(out, policy)
+}
+
+/// What the withdrawals took away: withdrawn families, hybrids that fell
+/// back or were removed, kinds the profile lost entirely.
+pub fn write_policy_changes(out: &mut impl Write, policy: &Policy) -> Result<(), Failure> {
     let withdrawn = policy.registry.withdrawn_families();
     if !withdrawn.is_empty() {
         let names: Vec<_> = withdrawn.iter().map(|f| f.as_str()).collect();

@@ -55,18 +55,27 @@ fn setup(dir: &Path) {
 
 /// Starts `anchor serve --once` for identity `id`; returns the child and the address it listens on.
 fn serve(dir: &Path, id: &str, stdin: Vec<u8>) -> (Child, String, std::thread::JoinHandle<String>) {
+    serve_with(dir, id, stdin, &["--once"])
+}
+
+fn serve_with(
+    dir: &Path,
+    id: &str,
+    stdin: Vec<u8>,
+    extra: &[&str],
+) -> (Child, String, std::thread::JoinHandle<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_agilis"))
         .args([
             "anchor",
             "serve",
             "--listen",
             "127.0.0.1:0",
-            "--once",
             "--identity",
             &p(dir, id),
             "--trust",
             &p(dir, "ca/trust"),
         ])
+        .args(extra)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -327,4 +336,60 @@ fn the_anchor_demo_moves_data_through_a_loopback_session_and_reports_it() {
         field(&err, "suite").contains("kem ml-kem-1024+hqc-256"),
         "{err}"
     );
+}
+
+#[test]
+fn an_echo_server_serves_several_clients_at_once_while_one_stalls() {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let (mut server, addr, _err) = serve_with(
+        dir.path(),
+        "b",
+        Vec::new(),
+        &["--mode", "echo", "--handshake-timeout", "30"],
+    );
+    // A client that connects and says nothing must not hold up the others.
+    let _stalled = TcpStream::connect(&addr).unwrap();
+    let clients: Vec<_> = (0..3u8)
+        .map(|i| {
+            let (dir, addr) = (dir.path().to_path_buf(), addr.clone());
+            std::thread::spawn(move || {
+                let data: Vec<u8> = (0..40_000u32).map(|j| (j as u8) ^ i).collect();
+                let out = connect(&dir, "a", &addr, &data);
+                (out, data)
+            })
+        })
+        .collect();
+    for c in clients {
+        let (out, data) = c.join().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.stdout == data, "the echo differs");
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+#[test]
+fn serve_rejects_zero_limits() {
+    let o = Command::new(env!("CARGO_BIN_EXE_agilis"))
+        .args([
+            "anchor",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--identity",
+            ".",
+            "--trust",
+            ".",
+            "--max-pending",
+            "0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--max-pending"));
 }

@@ -156,6 +156,34 @@ pub enum Error {
         /// the code point asked for
         codepoint: u16,
     },
+    /// A datagram's sequence number was accepted before (dropped; the session goes on).
+    DatagramReplayed {
+        /// its epoch
+        epoch: u16,
+        /// its sequence number
+        seq: u64,
+    },
+    /// A datagram is older than the replay window (dropped; the session goes on).
+    DatagramTooOld {
+        /// its epoch
+        epoch: u16,
+        /// its sequence number
+        seq: u64,
+        /// the newest sequence number accepted in that epoch
+        newest: u64,
+    },
+    /// A datagram's epoch is neither the current one, the previous one (while
+    /// kept) nor a few ahead (dropped; the session goes on).
+    DatagramEpochUnknown {
+        /// its epoch
+        epoch: u16,
+        /// the receiver's current epoch
+        current: u16,
+    },
+    /// The handshake's one datagram session was already derived.
+    DatagramSessionTaken,
+    /// The Noise handshake or transport failed (the `snow` error, in words).
+    Noise(String),
     /// A handshake did not finish in time.
     Timeout,
     /// An algorithm failure from `agilis-suites` (lengths, malformed keys, RNG).
@@ -311,6 +339,22 @@ impl fmt::Display for Error {
                 "peer switched to {}, which policy does not allow",
                 hex_cp(*codepoint)
             ),
+            Error::DatagramReplayed { epoch, seq } => write!(
+                f,
+                "datagram dropped: epoch {epoch} sequence {seq} was already received (replay or duplicate)"
+            ),
+            Error::DatagramTooOld { epoch, seq, newest } => write!(
+                f,
+                "datagram dropped: epoch {epoch} sequence {seq} is behind the replay window (newest {newest})"
+            ),
+            Error::DatagramEpochUnknown { epoch, current } => write!(
+                f,
+                "datagram dropped: epoch {epoch} has no key here (current epoch {current}; older epochs are forgotten)"
+            ),
+            Error::DatagramSessionTaken => f.write_str(
+                "this handshake's datagram session was already derived; handshake again for another",
+            ),
+            Error::Noise(m) => write!(f, "noise: {m}"),
             Error::Timeout => f.write_str("handshake deadline passed"),
             Error::Suites(e) => write!(f, "{e}"),
             Error::Engine(e) => write!(f, "AEAD engine: {e}"),

@@ -32,7 +32,7 @@ use crate::messages::{
 };
 use crate::pki::Identity;
 use crate::record::{RecordLimits, Session, SessionInfo, Suite};
-use crate::schedule::{derive, hash_len, mac, mac_ok, transcript_hash};
+use crate::schedule::{RunningHash, derive, hash_len, mac, mac_ok};
 use crate::trust::TrustBackend;
 use crate::wire::Writer;
 
@@ -225,7 +225,12 @@ impl Config {
     }
 
     /// Checks the peer's certificate: trust, expected name, capabilities.
-    fn check_peer(&self, cert_bytes: &[u8], suite: &[u16], now: u64) -> Result<Certificate> {
+    pub(crate) fn check_peer(
+        &self,
+        cert_bytes: &[u8],
+        suite: &[u16],
+        now: u64,
+    ) -> Result<Certificate> {
         let cert = Certificate::decode(cert_bytes)?;
         self.trust.validate(&cert, now)?;
         if let Some(want) = &self.expected_peer
@@ -397,8 +402,12 @@ impl Initiator {
             }
         }
         let kdf = sel.kdf;
+        // One running hash of the transcript; `sh` forks it for the hashes
+        // inside the Selection, which cover its type byte and body prefixes.
+        let mut th = RunningHash::new(kdf)?;
+        th.update(&self.transcript);
         // Downgrade check: the responder's view of our offer(s) must be ours.
-        if transcript_hash(kdf, &[&self.transcript])? != sel.offer_hash {
+        if th.peek()? != sel.offer_hash {
             return Err(Error::TamperedTranscript);
         }
         self.cfg.check_time(sel.timestamp, now)?;
@@ -408,8 +417,10 @@ impl Initiator {
             .find(|(k, _)| *k == sel.kem)
             .ok_or(Error::SelectionNotOffered { codepoint: sel.kem })?;
         let ss = kem::scheme(sel.kem)?.decaps(share.1.secret_key.expose(), &sel.ciphertext)?;
-        let tt = [msg_type::SELECTION];
-        let th_k = transcript_hash(kdf, &[&self.transcript, &tt, &body[..sel.ct_end]])?;
+        let mut sh = th.clone();
+        sh.update(&[msg_type::SELECTION]);
+        sh.update(&body[..sel.ct_end]);
+        let th_k = sh.peek()?;
         let hl = hash_len(kdf)?;
         let hs = derive(kdf, &th_k, ss.expose(), "handshake", &[], hl)?;
         let peer = self
@@ -418,31 +429,39 @@ impl Initiator {
         if peer.key_alg != sel.sig {
             return Err(Error::BadSignature);
         }
-        let th_rs = transcript_hash(kdf, &[&self.transcript, &tt, &body[..sel.cert_end]])?;
+        sh.update(&body[sel.ct_end..sel.cert_end]);
+        let th_rs = sh.peek()?;
         // peer.key_alg == sel.sig (checked above)
         if !peer.verify_labeled(RESPONDER_SIG_LABEL, &th_rs, &sel.signature)? {
             return Err(Error::BadSignature);
         }
         let rck = derive(kdf, &[], hs.expose(), "responder confirm", &[], hl)?;
-        let th_rm = transcript_hash(kdf, &[&self.transcript, &tt, &body[..sel.sig_end]])?;
+        sh.update(&body[sel.cert_end..sel.sig_end]);
+        let th_rm = sh.peek()?;
         if !mac_ok(kdf, &rck, &th_rm, &sel.mac)? {
             return Err(Error::KeyConfirmationFailed);
         }
         self.transcript.extend_from_slice(frame_bytes);
+        th.update(frame_bytes);
 
         // Finish
         let me = &self.cfg.identity;
-        let ft = [msg_type::FINISH];
         let mut w = Writer::new();
         w.lp16(&me.cert_bytes);
-        let th_is = transcript_hash(kdf, &[&self.transcript, &ft, &w.0])?;
+        let mut fh = th.clone();
+        fh.update(&[msg_type::FINISH]);
+        fh.update(&w.0);
+        let th_is = fh.peek()?;
         let signature = me.key.sign_labeled(INITIATOR_SIG_LABEL, &th_is)?;
+        let signed = w.0.len();
         w.lp16(&signature);
-        let th_im = transcript_hash(kdf, &[&self.transcript, &ft, &w.0])?;
+        fh.update(&w.0[signed..]);
+        let th_im = fh.peek()?;
         let ick = derive(kdf, &[], hs.expose(), "initiator confirm", &[], hl)?;
         w.lp8(&mac(kdf, &ick, &th_im)?);
         let finish = frame(msg_type::FINISH, &w.0);
         self.transcript.extend_from_slice(&finish);
+        th.update(&finish);
 
         let suite = Suite {
             kem: sel.kem,
@@ -458,7 +477,7 @@ impl Initiator {
             suite,
             peer,
             peer_aeads,
-            &self.transcript,
+            th.peek()?,
             &hs,
             self.retried,
             now,
@@ -478,14 +497,13 @@ fn establish(
     suite: Suite,
     peer: Certificate,
     peer_caps: Vec<u16>,
-    transcript: &[u8],
+    th_f: Vec<u8>,
     hs: &SecretBytes,
     retried: bool,
     now: u64,
 ) -> Result<Session> {
     let kdf = suite.kdf;
     let hl = hash_len(kdf)?;
-    let th_f = transcript_hash(kdf, &[transcript])?;
     let i2r = derive(kdf, &th_f, hs.expose(), "initiator traffic", &[], hl)?;
     let r2i = derive(kdf, &th_f, hs.expose(), "responder traffic", &[], hl)?;
     let b = derive(kdf, &th_f, hs.expose(), "session binding", &[], 32)?;
@@ -532,6 +550,8 @@ enum RState {
         offer: Offer,
         suite: [u16; 4],
         hs: SecretBytes,
+        /// the running hash of the transcript through the Selection
+        th: Box<RunningHash>,
     },
     Done,
     Failed,
@@ -618,9 +638,15 @@ impl Responder {
                 self.transcript.extend_from_slice(frame_bytes);
                 self.selection(offer, suite, now)
             }
-            (RState::AwaitFinish { offer, suite, hs }, msg_type::FINISH) => {
-                self.finish(frame_bytes, body, offer, suite, hs, now)
-            }
+            (
+                RState::AwaitFinish {
+                    offer,
+                    suite,
+                    hs,
+                    th,
+                },
+                msg_type::FINISH,
+            ) => self.finish(frame_bytes, body, offer, suite, hs, th, now),
             (RState::Done | RState::Failed, _) => Err(Error::SessionFailed),
             (_, other) => Err(Error::UnexpectedMessage {
                 found: other,
@@ -669,7 +695,9 @@ impl Responder {
             .expect("checked by caller")
             .1;
         let enc = kem::scheme(kem_cp)?.encaps(pk)?;
-        let offer_hash = transcript_hash(kdf, &[&self.transcript])?;
+        let mut th = RunningHash::new(kdf)?;
+        th.update(&self.transcript);
+        let offer_hash = th.peek()?;
         let nonce = random_nonce()?;
         let mut w = Writer(selection_head(
             &nonce,
@@ -678,27 +706,41 @@ impl Responder {
             &offer_hash,
             &enc.ciphertext,
         ));
-        let tt = [msg_type::SELECTION];
         let hl = hash_len(kdf)?;
-        let th_k = transcript_hash(kdf, &[&self.transcript, &tt, &w.0])?;
+        // Forks of the running hash for the hashes inside the Selection.
+        let mut sh = th.clone();
+        sh.update(&[msg_type::SELECTION]);
+        sh.update(&w.0);
+        let th_k = sh.peek()?;
         let hs = derive(kdf, &th_k, enc.shared_secret.expose(), "handshake", &[], hl)?;
+        let hashed = w.0.len();
         w.lp16(&self.cfg.identity.cert_bytes);
-        let th_rs = transcript_hash(kdf, &[&self.transcript, &tt, &w.0])?;
+        sh.update(&w.0[hashed..]);
+        let th_rs = sh.peek()?;
         let signature = self
             .cfg
             .identity
             .key
             .sign_labeled(RESPONDER_SIG_LABEL, &th_rs)?;
+        let hashed = w.0.len();
         w.lp16(&signature);
-        let th_rm = transcript_hash(kdf, &[&self.transcript, &tt, &w.0])?;
+        sh.update(&w.0[hashed..]);
+        let th_rm = sh.peek()?;
         let rck = derive(kdf, &[], hs.expose(), "responder confirm", &[], hl)?;
         w.lp8(&mac(kdf, &rck, &th_rm)?);
         let f = frame(msg_type::SELECTION, &w.0);
         self.transcript.extend_from_slice(&f);
-        self.state = RState::AwaitFinish { offer, suite, hs };
+        th.update(&f);
+        self.state = RState::AwaitFinish {
+            offer,
+            suite,
+            hs,
+            th: Box::new(th),
+        };
         Ok(ResponderOutput::Send(f))
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn finish(
         &mut self,
         frame_bytes: &[u8],
@@ -706,6 +748,7 @@ impl Responder {
         offer: Offer,
         suite: [u16; 4],
         hs: SecretBytes,
+        mut th: Box<RunningHash>,
         now: u64,
     ) -> Result<ResponderOutput> {
         let [kem_cp, own_sig, aead, kdf] = suite;
@@ -716,18 +759,22 @@ impl Responder {
         if !offer.sigs.contains(&peer.key_alg) || !self.cfg.policy.permits(peer.key_alg) {
             return Err(Error::NoCommonSuite(Kind::Signature));
         }
-        let ft = [msg_type::FINISH];
-        let th_is = transcript_hash(kdf, &[&self.transcript, &ft, &body[..fin.cert_end]])?;
+        let mut fh = th.clone();
+        fh.update(&[msg_type::FINISH]);
+        fh.update(&body[..fin.cert_end]);
+        let th_is = fh.peek()?;
         if !peer.verify_labeled(INITIATOR_SIG_LABEL, &th_is, &fin.signature)? {
             return Err(Error::BadSignature);
         }
         let hl = hash_len(kdf)?;
         let ick = derive(kdf, &[], hs.expose(), "initiator confirm", &[], hl)?;
-        let th_im = transcript_hash(kdf, &[&self.transcript, &ft, &body[..fin.sig_end]])?;
+        fh.update(&body[fin.cert_end..fin.sig_end]);
+        let th_im = fh.peek()?;
         if !mac_ok(kdf, &ick, &th_im, &fin.mac)? {
             return Err(Error::KeyConfirmationFailed);
         }
         self.transcript.extend_from_slice(frame_bytes);
+        th.update(frame_bytes);
         let suite = Suite {
             kem: kem_cp,
             aead,
@@ -747,7 +794,7 @@ impl Responder {
             suite,
             peer,
             peer_caps,
-            &self.transcript,
+            th.peek()?,
             &hs,
             self.retried,
             now,

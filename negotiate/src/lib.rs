@@ -15,6 +15,8 @@
 //! | [`handshake`] | the sans-IO 1-RTT mutual handshake: [`Initiator`], [`Responder`], [`Policy`], [`ReplayCache`] |
 //! | [`schedule`] | the key schedule |
 //! | [`record`] | [`Session`]: records, key updates, close, run-time policy |
+//! | [`datagram`] | [`DatagramSession`]: per-datagram protection, replay window, epochs |
+//! | [`noise`] | the `Noise_XXhfs_25519+Kyber1024_ChaChaPoly_BLAKE2s` handshake suite (via `snow`) |
 //! | [`tcp`] | a thin blocking TCP transport over the sans-IO cores |
 //!
 //! Data flows downward only: this crate asks `agilis-suites` for algorithms
@@ -24,17 +26,21 @@
 #![warn(missing_docs)]
 
 pub mod cert;
+pub mod datagram;
 mod error;
 pub mod handshake;
 pub mod messages;
+pub mod noise;
 pub mod pki;
 pub mod record;
 pub mod schedule;
+pub mod server;
 pub mod tcp;
 pub mod token;
 pub mod trust;
 pub(crate) mod wire;
 
+pub use datagram::{DatagramEvent, DatagramLimits, DatagramSession};
 pub use error::{AlertCode, DecodeProblem, Error, Result};
 pub use handshake::{
     Config, Initiator, InitiatorOutput, Policy, ReplayCache, Responder, ResponderOutput,

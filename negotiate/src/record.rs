@@ -29,6 +29,8 @@
 //!   ever sealed under a withdrawn algorithm after the withdrawal.
 //! - Any receive error leaves the session failed: it never resynchronises
 //!   past a bad record.
+//! - For links that lose or reorder, the same handshake yields one
+//!   [`crate::DatagramSession`] ([`Session::datagram`], `crate::datagram`).
 
 use std::sync::Arc;
 
@@ -39,7 +41,7 @@ use crate::cert::Certificate;
 use crate::error::{Error, Result};
 use crate::handshake::Policy;
 use crate::messages::{self, HEADER_LEN, PROTOCOL_VERSION, msg_type, split_frame};
-use crate::schedule::{derive, hash_len, traffic_key_iv};
+use crate::schedule::{datagram_secret, next_secret, switch_secret, traffic_key_iv};
 
 /// Most records the receiver accepts under one key, whatever the sender's own limits.
 pub const HARD_RECORD_LIMIT: u64 = 1 << 32;
@@ -125,7 +127,7 @@ impl Default for RecordLimits {
 }
 
 /// A key loaded into the engine, unloaded (and wiped) when dropped.
-struct LoadedKey {
+pub(crate) struct LoadedKey {
     engine: Arc<dyn Engine>,
     handle: KeyHandle,
 }
@@ -136,19 +138,19 @@ impl Drop for LoadedKey {
     }
 }
 
-/// One direction's state.
-struct Dir {
-    secret: SecretBytes,
-    aead: u16,
+/// One direction's state under one key (shared with the datagram mode).
+pub(crate) struct Dir {
+    pub(crate) secret: SecretBytes,
+    pub(crate) aead: u16,
     key: LoadedKey,
     iv: Vec<u8>,
-    seq: u64,
-    bytes: u64,
-    since: u64,
+    pub(crate) seq: u64,
+    pub(crate) bytes: u64,
+    pub(crate) since: u64,
 }
 
 impl Dir {
-    fn new(
+    pub(crate) fn new(
         engine: &Arc<dyn Engine>,
         kdf: u16,
         secret: SecretBytes,
@@ -171,13 +173,54 @@ impl Dir {
         })
     }
 
-    fn nonce(&self) -> Vec<u8> {
+    /// `iv XOR (0…0 ‖ u64be seq)`.
+    pub(crate) fn nonce_at(&self, seq: u64) -> Vec<u8> {
         let mut n = self.iv.clone();
         let len = n.len();
-        for (i, b) in self.seq.to_be_bytes().iter().enumerate() {
+        for (i, b) in seq.to_be_bytes().iter().enumerate() {
             n[len - 8 + i] ^= b;
         }
         n
+    }
+
+    fn nonce(&self) -> Vec<u8> {
+        self.nonce_at(self.seq)
+    }
+
+    /// Seals or opens `buf` in place under this key with the nonce of `seq`.
+    pub(crate) fn process_one(
+        &self,
+        direction: Direction,
+        seq: u64,
+        ad: &[u8],
+        buf: &mut Vec<u8>,
+    ) -> Result<()> {
+        self.process_many(direction, &mut [(seq, ad, buf)])
+    }
+
+    /// Seals or opens each `(seq, ad, buf)` in place, as one engine batch.
+    pub(crate) fn process_many(
+        &self,
+        direction: Direction,
+        items: &mut [(u64, &[u8], &mut Vec<u8>)],
+    ) -> Result<()> {
+        let nonces: Vec<Vec<u8>> = items.iter().map(|(s, _, _)| self.nonce_at(*s)).collect();
+        let mut jobs: Vec<Job> = items
+            .iter_mut()
+            .zip(&nonces)
+            .map(|((_, ad, buf), nonce)| Job {
+                key: self.key.handle,
+                direction,
+                nonce,
+                aad: ad,
+                buffer: buf,
+            })
+            .collect();
+        let results = self.key.engine.process(&mut jobs);
+        if results.len() != jobs.len() {
+            return Err(Error::RecordAuthentication);
+        }
+        results.into_iter().try_for_each(|r| r.map_err(Error::from))
     }
 }
 
@@ -214,6 +257,8 @@ pub struct Session {
     sent_close: bool,
     received_close: bool,
     sent_under: Vec<u16>,
+    /// (send, receive) base secrets of the one datagram session this handshake may spawn
+    datagram_secrets: Option<(SecretBytes, SecretBytes)>,
 }
 
 impl std::fmt::Debug for Session {
@@ -244,7 +289,12 @@ impl Session {
             max_records_per_key: limits.max_records_per_key.clamp(1, HARD_RECORD_LIMIT),
             ..limits
         };
+        let datagram_secrets = Some((
+            datagram_secret(kdf, &send_secret)?,
+            datagram_secret(kdf, &recv_secret)?,
+        ));
         Ok(Session {
+            datagram_secrets,
             send: Dir::new(&engine, kdf, send_secret, aead, now)?,
             recv: Dir::new(&engine, kdf, recv_secret, aead, now)?,
             generation: policy.generation(),
@@ -258,6 +308,25 @@ impl Session {
             received_close: false,
             sent_under: Vec::new(),
         })
+    }
+
+    /// A session from traffic secrets agreed elsewhere.
+    ///
+    /// The handshake ([`crate::Initiator`], [`crate::Responder`]) is the
+    /// normal way in. This constructor serves other key agreements, fuzzing
+    /// and tests: `send_secret` and `recv_secret` must be fresh secrets of the
+    /// KDF's hash length, distinct per direction, the peer's `recv_secret`
+    /// equal to our `send_secret`, and never given to a second session.
+    pub fn from_traffic_secrets(
+        info: SessionInfo,
+        policy: Policy,
+        engine: Arc<dyn Engine>,
+        limits: RecordLimits,
+        send_secret: SecretBytes,
+        recv_secret: SecretBytes,
+        now: u64,
+    ) -> Result<Session> {
+        Session::new(info, policy, engine, limits, send_secret, recv_secret, now)
     }
 
     /// What was negotiated.
@@ -288,6 +357,18 @@ impl Session {
     /// Whether the peer closed the session.
     pub fn peer_closed(&self) -> bool {
         self.received_close
+    }
+
+    /// The policy, engine and datagram base secrets for [`Session::datagram`]
+    /// (the secrets only once per handshake).
+    pub(crate) fn datagram_parts(
+        &mut self,
+    ) -> (Policy, Arc<dyn Engine>, Option<(SecretBytes, SecretBytes)>) {
+        (
+            self.policy.clone(),
+            self.engine.clone(),
+            self.datagram_secrets.take(),
+        )
     }
 
     /// Takes the frames produced so far (to write to the transport).
@@ -392,14 +473,7 @@ impl Session {
 
     fn switch_send(&mut self, new: u16, reply_requested: bool, now: u64) -> Result<()> {
         let kdf = self.info.suite.kdf;
-        let secret = derive(
-            kdf,
-            &[],
-            self.send.secret.expose(),
-            "aead switch",
-            &new.to_be_bytes(),
-            hash_len(kdf)?,
-        )?;
+        let secret = switch_secret(kdf, &self.send.secret, new)?;
         self.send = Dir::new(&self.engine, kdf, secret, new, now)?;
         // The switch record: u16 new_aead ‖ sealed([reply_requested]) under the new key, seq 0.
         let mut buf = vec![reply_requested as u8];
@@ -411,17 +485,9 @@ impl Session {
         let mut ad = header.to_vec();
         ad.extend_from_slice(&new.to_be_bytes());
         ad.extend_from_slice(&0u64.to_be_bytes());
-        let nonce = self.send.nonce();
-        let r = self.engine.process(&mut [Job {
-            key: self.send.key.handle,
-            direction: Direction::Seal,
-            nonce: &nonce,
-            aad: &ad,
-            buffer: &mut buf,
-        }]);
-        if let Some(Err(e)) = r.into_iter().next() {
+        if let Err(e) = self.send.process_one(Direction::Seal, 0, &ad, &mut buf) {
             self.state = State::Failed;
-            return Err(e.into());
+            return Err(e);
         }
         self.send.seq = 1;
         self.outbox.extend_from_slice(&header);
@@ -434,14 +500,7 @@ impl Session {
     fn update_send(&mut self, requested: bool, now: u64) -> Result<()> {
         self.seal_batch(msg_type::KEY_UPDATE, vec![vec![requested as u8]])?;
         let kdf = self.info.suite.kdf;
-        let next = derive(
-            kdf,
-            &[],
-            self.send.secret.expose(),
-            "key update",
-            &[],
-            hash_len(kdf)?,
-        )?;
+        let next = next_secret(kdf, &self.send.secret)?;
         self.send = Dir::new(&self.engine, kdf, next, self.send.aead, now)?;
         Ok(())
     }
@@ -564,14 +623,7 @@ impl Session {
         // The switch record opens under the key derived for the new AEAD.
         let kdf = self.info.suite.kdf;
         let switched = if t == msg_type::AEAD_SWITCH {
-            let secret = derive(
-                kdf,
-                &[],
-                self.recv.secret.expose(),
-                "aead switch",
-                &aead.to_be_bytes(),
-                hash_len(kdf)?,
-            )?;
+            let secret = switch_secret(kdf, &self.recv.secret, aead)?;
             Some(Dir::new(&self.engine, kdf, secret, aead, now)?)
         } else {
             None
@@ -584,20 +636,8 @@ impl Session {
         let mut ad = frame[..HEADER_LEN].to_vec();
         ad.extend_from_slice(&aead.to_be_bytes());
         ad.extend_from_slice(&dir.seq.to_be_bytes());
-        let nonce = dir.nonce();
         let mut buf = ct.to_vec();
-        let r = self.engine.process(&mut [Job {
-            key: dir.key.handle,
-            direction: Direction::Open,
-            nonce: &nonce,
-            aad: &ad,
-            buffer: &mut buf,
-        }]);
-        match r.into_iter().next() {
-            Some(Ok(())) => {}
-            Some(Err(e)) => return Err(e.into()),
-            None => return Err(Error::RecordAuthentication),
-        }
+        dir.process_one(Direction::Open, dir.seq, &ad, &mut buf)?;
         if let Some(d) = switched {
             self.recv = d;
         }
@@ -615,14 +655,7 @@ impl Session {
                         ));
                     }
                 };
-                let next = derive(
-                    kdf,
-                    &[],
-                    self.recv.secret.expose(),
-                    "key update",
-                    &[],
-                    hash_len(kdf)?,
-                )?;
+                let next = next_secret(kdf, &self.recv.secret)?;
                 self.recv = Dir::new(&self.engine, kdf, next, self.recv.aead, now)?;
                 if requested && !self.sent_close {
                     self.enforce_policy(now)?;

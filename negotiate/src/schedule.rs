@@ -12,6 +12,7 @@
 //! key, iv     = KDF("", secret, "key" ‖ u16 aead | "iv" ‖ u16 aead, key_len | nonce_len)
 //! next secret = KDF("", secret, "key update", Hlen)
 //! switched    = KDF("", secret, "aead switch" ‖ u16 new_aead, Hlen)
+//! datagram    = KDF("", i2r | r2i, "datagram", Hlen)      epoch 0 of a datagram session
 //! ```
 
 use agilis_suites::registry::{self, Sizes, codepoint as cp};
@@ -74,6 +75,42 @@ pub fn derive(
     Ok(SecretBytes::from_slice(&out))
 }
 
+/// The secret after a key update: `KDF("", secret, "key update", Hlen)`.
+pub fn next_secret(kdf_cp: u16, secret: &SecretBytes) -> Result<SecretBytes> {
+    derive(
+        kdf_cp,
+        &[],
+        secret.expose(),
+        "key update",
+        &[],
+        hash_len(kdf_cp)?,
+    )
+}
+
+/// The secret for a switch to `aead`: `KDF("", secret, "aead switch" ‖ u16 aead, Hlen)`.
+pub fn switch_secret(kdf_cp: u16, secret: &SecretBytes, aead: u16) -> Result<SecretBytes> {
+    derive(
+        kdf_cp,
+        &[],
+        secret.expose(),
+        "aead switch",
+        &aead.to_be_bytes(),
+        hash_len(kdf_cp)?,
+    )
+}
+
+/// The base secret of a datagram session: `KDF("", traffic secret, "datagram", Hlen)`.
+pub fn datagram_secret(kdf_cp: u16, secret: &SecretBytes) -> Result<SecretBytes> {
+    derive(
+        kdf_cp,
+        &[],
+        secret.expose(),
+        "datagram",
+        &[],
+        hash_len(kdf_cp)?,
+    )
+}
+
 /// `MAC(key, th)`.
 pub fn mac(kdf_cp: u16, key: &SecretBytes, th: &[u8]) -> Result<Vec<u8>> {
     Ok(
@@ -124,4 +161,74 @@ pub fn traffic_key_iv(
         nlen,
     )?;
     Ok((key, iv.expose().to_vec()))
+}
+
+/// A running transcript hash: each byte goes in once, and [`RunningHash::peek`]
+/// gives the hash of everything so far without hashing the prefix again.
+/// Equal to [`transcript_hash`] of the same bytes; it exists because a
+/// handshake takes up to seven hashes of a transcript of some 20 KB.
+#[derive(Clone)]
+pub struct RunningHash(Running);
+
+#[derive(Clone)]
+enum Running {
+    Sha256(Sha256),
+    Sha384(Sha384),
+    /// Ascon-Hash256 has no incremental interface here: keep the bytes.
+    Buffered(u16, Vec<u8>),
+}
+
+impl RunningHash {
+    /// An empty transcript under `kdf`'s hash.
+    pub fn new(kdf: u16) -> Result<RunningHash> {
+        hash_len(kdf)?;
+        Ok(RunningHash(match kdf {
+            cp::HKDF_SHA256 => Running::Sha256(Sha256::new()),
+            cp::HKDF_SHA384 => Running::Sha384(Sha384::new()),
+            _ => Running::Buffered(kdf, Vec::new()),
+        }))
+    }
+
+    /// Appends `bytes`.
+    pub fn update(&mut self, bytes: &[u8]) {
+        match &mut self.0 {
+            Running::Sha256(h) => h.update(bytes),
+            Running::Sha384(h) => h.update(bytes),
+            Running::Buffered(_, b) => b.extend_from_slice(bytes),
+        }
+    }
+
+    /// The hash of everything appended so far.
+    pub fn peek(&self) -> Result<Vec<u8>> {
+        Ok(match &self.0 {
+            Running::Sha256(h) => h.clone().finalize().to_vec(),
+            Running::Sha384(h) => h.clone().finalize().to_vec(),
+            Running::Buffered(kdf, b) => transcript_hash(*kdf, &[b])?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod running_hash_tests {
+    use super::*;
+
+    #[test]
+    fn a_running_hash_equals_the_hash_of_the_whole_for_every_kdf() {
+        let data: Vec<u8> = (0..5000u32).map(|i| (i * 13 % 251) as u8).collect();
+        for kdf in [cp::HKDF_SHA256, cp::HKDF_SHA384, cp::ASCON_KDF128] {
+            let mut r = RunningHash::new(kdf).unwrap();
+            for (i, chunk) in data.chunks(777).enumerate() {
+                r.update(chunk);
+                let end = ((i + 1) * 777).min(data.len());
+                assert_eq!(
+                    r.peek().unwrap(),
+                    transcript_hash(kdf, &[&data[..end]]).unwrap()
+                );
+            }
+            let fork = r.clone();
+            r.update(b"x");
+            assert_ne!(r.peek().unwrap(), fork.peek().unwrap());
+        }
+        assert!(RunningHash::new(cp::AES_256_GCM).is_err());
+    }
 }

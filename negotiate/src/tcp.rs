@@ -1,11 +1,13 @@
 //! A thin blocking TCP transport over the sans-IO cores: frame reading with
 //! bounds checked on the header, a handshake deadline, alerts on failure,
-//! and a bidirectional pump (input → peer, peer → output) for the CLI.
+//! a bidirectional pump (input → peer, peer → output) for the CLI, and a
+//! single-threaded record loop ([`Connection::serve`]) for servers.
+//! [`crate::server`] accepts many connections on top of it.
 
 use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::error::{DecodeProblem, Error, Result};
 use crate::handshake::{
@@ -19,7 +21,9 @@ use crate::wire::{err, now_ms};
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Reads one frame: `Ok(None)` on a clean end of stream before a header.
-/// The header's bounds are checked before the body is read.
+/// The header's bounds are checked before the body is read, and the body's
+/// buffer grows with what arrives: a peer that announces a large frame and
+/// stalls costs only the bytes it actually sent.
 pub fn read_frame(r: &mut impl Read) -> Result<Option<Vec<u8>>> {
     let mut header = [0u8; HEADER_LEN];
     let mut got = 0;
@@ -33,14 +37,40 @@ pub fn read_frame(r: &mut impl Read) -> Result<Option<Vec<u8>>> {
         }
     }
     let (_, total) = parse_header(&header)?.expect("full header");
-    let mut frame = vec![0u8; total];
-    frame[..HEADER_LEN].copy_from_slice(&header);
-    r.read_exact(&mut frame[HEADER_LEN..])
-        .map_err(|e| match e.kind() {
-            ErrorKind::UnexpectedEof => err("frame", DecodeProblem::Truncated),
-            _ => e.into(),
-        })?;
+    let body = (total - HEADER_LEN) as u64;
+    let mut frame = Vec::with_capacity(total.min(16 * 1024 + HEADER_LEN));
+    frame.extend_from_slice(&header);
+    if r.by_ref().take(body).read_to_end(&mut frame)? as u64 != body {
+        return Err(err("frame", DecodeProblem::Truncated));
+    }
     Ok(Some(frame))
+}
+
+/// Reads that share one deadline: each read may wait only for the time
+/// left, so a peer trickling bytes cannot stretch the handshake.
+struct Deadline<'a> {
+    stream: &'a TcpStream,
+    at: Instant,
+}
+
+impl Read for Deadline<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self.at.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(ErrorKind::TimedOut.into());
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        (&mut &*self.stream).read(buf)
+    }
+}
+
+/// A read or write timeout in the session phase is the idle limit, not the
+/// handshake deadline: say so.
+fn idle_error(e: Error) -> Error {
+    match e {
+        Error::Timeout => Error::Io("the peer was idle for longer than the idle timeout".into()),
+        e => e,
+    }
 }
 
 /// An established connection.
@@ -49,15 +79,42 @@ pub struct Connection {
     session: Session,
 }
 
-fn next_frame(stream: &mut TcpStream) -> Result<Vec<u8>> {
-    read_frame(stream)?.ok_or(Error::Io(
+fn next_frame(r: &mut impl Read) -> Result<Vec<u8>> {
+    read_frame(r)?.ok_or(Error::Io(
         "peer closed the connection during the handshake".into(),
     ))
 }
 
-/// Best effort: tell the peer why we abort.
+/// Runs one side of a handshake on `stream` with every read under one
+/// deadline `timeout` from now (writes: each at most `timeout`), and
+/// alerts the peer on failure.
+fn handshake(
+    mut stream: TcpStream,
+    timeout: Duration,
+    run: impl FnOnce(&mut Deadline, &mut &TcpStream) -> Result<Session>,
+) -> Result<Connection> {
+    let r = (|| {
+        stream.set_nodelay(true)?;
+        stream.set_write_timeout(Some(timeout))?;
+        let mut deadline = Deadline {
+            stream: &stream,
+            at: Instant::now() + timeout,
+        };
+        let session = run(&mut deadline, &mut &stream)?;
+        stream.set_read_timeout(None)?;
+        stream.set_write_timeout(None)?;
+        Ok(session)
+    })();
+    match r {
+        Ok(session) => Ok(Connection { stream, session }),
+        Err(e) => Err(abort(&mut stream, e)),
+    }
+}
+
+/// Best effort: tell the peer why we abort (a missed deadline too: the
+/// write cannot block, it is bounded by the write timeout).
 fn abort(stream: &mut TcpStream, e: Error) -> Error {
-    if !matches!(e, Error::PeerAlert(_) | Error::Io(_) | Error::Timeout) {
+    if !matches!(e, Error::PeerAlert(_) | Error::Io(_)) {
         let _ = stream.write_all(&alert_frame(&e));
     }
     let _ = stream.shutdown(Shutdown::Both);
@@ -65,58 +122,112 @@ fn abort(stream: &mut TcpStream, e: Error) -> Error {
 }
 
 impl Connection {
-    /// Runs the initiator's handshake over `stream`.
-    pub fn initiate(mut stream: TcpStream, cfg: Config, timeout: Duration) -> Result<Connection> {
-        stream.set_read_timeout(Some(timeout))?;
-        stream.set_nodelay(true)?;
-        let r = (|| {
+    /// Runs the initiator's handshake over `stream`, within `timeout`.
+    pub fn initiate(stream: TcpStream, cfg: Config, timeout: Duration) -> Result<Connection> {
+        handshake(stream, timeout, |r, w| {
             let (mut init, offer) = Initiator::new(cfg, now_ms())?;
-            stream.write_all(&offer)?;
+            w.write_all(&offer)?;
             loop {
-                let f = next_frame(&mut stream)?;
+                let f = next_frame(r)?;
                 match init.receive(&f, now_ms())? {
-                    InitiatorOutput::Send(o) => stream.write_all(&o)?,
+                    InitiatorOutput::Send(o) => w.write_all(&o)?,
                     InitiatorOutput::Established { finish, session } => {
-                        stream.write_all(&finish)?;
+                        w.write_all(&finish)?;
                         return Ok(*session);
                     }
                 }
             }
-        })();
-        match r {
-            Ok(session) => {
-                stream.set_read_timeout(None)?;
-                Ok(Connection { stream, session })
-            }
-            Err(e) => Err(abort(&mut stream, e)),
-        }
+        })
     }
 
-    /// Runs the responder's handshake over `stream`.
+    /// Runs the responder's handshake over `stream`, within `timeout`.
     pub fn respond(
-        mut stream: TcpStream,
+        stream: TcpStream,
         cfg: Config,
         replay: Arc<ReplayCache>,
         timeout: Duration,
     ) -> Result<Connection> {
-        stream.set_read_timeout(Some(timeout))?;
-        stream.set_nodelay(true)?;
-        let r = (|| {
+        handshake(stream, timeout, |r, w| {
             let mut resp = Responder::new(cfg, replay);
             loop {
-                let f = next_frame(&mut stream)?;
+                let f = next_frame(r)?;
                 match resp.receive(&f, now_ms())? {
-                    ResponderOutput::Send(o) => stream.write_all(&o)?,
+                    ResponderOutput::Send(o) => w.write_all(&o)?,
                     ResponderOutput::Established(session) => return Ok(*session),
                 }
             }
+        })
+    }
+
+    /// Limits how long one read or write of the session may wait
+    /// (`None`: forever, the default after the handshake).
+    pub fn set_idle_timeout(&self, idle: Option<Duration>) -> Result<()> {
+        self.stream.set_read_timeout(idle)?;
+        self.stream.set_write_timeout(idle)?;
+        Ok(())
+    }
+
+    /// The stream and the session, for a caller that drives the records itself.
+    pub fn into_parts(self) -> (TcpStream, Session) {
+        (self.stream, self.session)
+    }
+
+    /// Closes the session (authenticated) and the connection.
+    pub fn close(self) -> Result<()> {
+        let Connection {
+            mut stream,
+            mut session,
+        } = self;
+        session.close(now_ms())?;
+        let r = stream.write_all(&session.take_output());
+        let _ = stream.shutdown(Shutdown::Both);
+        r.map_err(|e| idle_error(e.into()))
+    }
+
+    /// Serves the peer from the calling thread alone: each data record is
+    /// handed to `on_data`, which may queue replies on the session; they are
+    /// written before the next record is read, so memory stays at one
+    /// record in and its replies out. When the peer closes, we answer with
+    /// our close. Returns the bytes received.
+    pub fn serve(
+        self,
+        mut on_data: impl FnMut(&mut Session, &[u8], u64) -> Result<()>,
+    ) -> Result<u64> {
+        let Connection {
+            mut stream,
+            mut session,
+        } = self;
+        let mut received = 0u64;
+        let r = (|| loop {
+            let Some(frame) = read_frame(&mut stream)? else {
+                session.end_of_stream()?;
+                return Ok(received);
+            };
+            let now = now_ms();
+            let event = session.receive(&frame, now)?;
+            let closed = matches!(event, Event::Closed);
+            match event {
+                Event::Data(d) => {
+                    received += d.len() as u64;
+                    on_data(&mut session, &d, now)?;
+                }
+                Event::Closed => session.close(now)?,
+                Event::KeyUpdated | Event::AeadSwitched(_) => {}
+            }
+            let out = session.take_output();
+            if !out.is_empty() {
+                stream.write_all(&out)?;
+            }
+            if closed {
+                return Ok(received);
+            }
         })();
         match r {
-            Ok(session) => {
-                stream.set_read_timeout(None)?;
-                Ok(Connection { stream, session })
+            Ok(n) => {
+                let _ = stream.shutdown(Shutdown::Both);
+                Ok(n)
             }
-            Err(e) => Err(abort(&mut stream, e)),
+            Err(e) => Err(abort(&mut stream, idle_error(e))),
         }
     }
 
@@ -205,11 +316,12 @@ impl Connection {
             if recv_result.is_err() {
                 // The sender may be blocked on input: leave it, and cut the socket under it.
                 let _ = reader.shutdown(Shutdown::Both);
-                recv_result?;
+                recv_result.map_err(idle_error)?;
             }
             let sent = sender
                 .join()
-                .map_err(|_| Error::Io("sender thread panicked".into()))??;
+                .map_err(|_| Error::Io("sender thread panicked".into()))?
+                .map_err(idle_error)?;
             let _ = reader.shutdown(Shutdown::Both);
             Ok((sent, received))
         }

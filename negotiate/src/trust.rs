@@ -8,9 +8,11 @@
 //! implements the same trait: it receives the decoded certificate and the
 //! time, and answers with `Ok` or the typed reason.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::Path;
-use std::sync::RwLock;
+use std::sync::{Mutex, RwLock};
+
+use sha2::{Digest, Sha256};
 
 use crate::cert::{Certificate, KeyId, Role, StatusList};
 use crate::error::{Error, Result};
@@ -32,6 +34,38 @@ pub trait TrustBackend: Send + Sync {
 pub struct LocalTrust {
     cas: RwLock<HashMap<KeyId, Certificate>>,
     status: RwLock<HashMap<KeyId, StatusList>>,
+    verified: Mutex<Verified>,
+}
+
+/// Fingerprints of certificates whose CA signature has verified. An anchor
+/// that connects again is not verified again (a composite verification
+/// costs more than the rest of a handshake's checks); its role, validity
+/// window and revocation status are still checked every time. Bounded: the
+/// oldest entry goes first.
+#[derive(Debug, Default)]
+struct Verified {
+    set: HashSet<[u8; 32]>,
+    order: VecDeque<[u8; 32]>,
+}
+
+impl Verified {
+    const CAPACITY: usize = 4096;
+
+    fn insert(&mut self, fp: [u8; 32]) {
+        if self.set.insert(fp) {
+            self.order.push_back(fp);
+            if self.order.len() > Self::CAPACITY
+                && let Some(old) = self.order.pop_front()
+            {
+                self.set.remove(&old);
+            }
+        }
+    }
+}
+
+/// SHA-256 of the whole certificate, its signature and issuer key id included.
+fn fingerprint(cert: &Certificate) -> [u8; 32] {
+    Sha256::digest(cert.encode()).into()
 }
 
 impl LocalTrust {
@@ -50,6 +84,8 @@ impl LocalTrust {
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .insert(ca.key_id(), ca);
+        // A CA replaced: verify everything again.
+        *self.verified.lock().unwrap_or_else(|p| p.into_inner()) = Verified::default();
         Ok(())
     }
 
@@ -131,7 +167,20 @@ impl TrustBackend for LocalTrust {
         }
         let cas = self.cas.read().unwrap_or_else(|p| p.into_inner());
         let ca = cas.get(&cert.issuer_key_id).ok_or(Error::UnknownIssuer)?;
-        cert.verify_signature(ca)?;
+        let fp = fingerprint(cert);
+        let known = self
+            .verified
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .set
+            .contains(&fp);
+        if !known {
+            cert.verify_signature(ca)?;
+            self.verified
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(fp);
+        }
         ca.check_validity(now)?;
         cert.check_validity(now)?;
         let status = self.status.read().unwrap_or_else(|p| p.into_inner());

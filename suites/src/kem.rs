@@ -264,8 +264,10 @@ fn x25519(k: &[u8; 32], u: &[u8; 32]) -> Zeroizing<[u8; 32]> {
     Zeroizing::new(x25519_dalek::x25519(*k, *u))
 }
 
+/// `X25519(k, 9)`, through the fixed-base table of the Edwards form (the
+/// same clamping and result as the ladder on the base point, ~3x faster).
 fn x25519_base(k: &[u8; 32]) -> [u8; 32] {
-    x25519_dalek::x25519(*k, x25519_dalek::X25519_BASEPOINT_BYTES)
+    x25519_dalek::PublicKey::from(&x25519_dalek::StaticSecret::from(*k)).to_bytes()
 }
 
 fn array32(what: &'static str, bytes: &[u8]) -> Result<[u8; 32]> {
