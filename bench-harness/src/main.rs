@@ -4,8 +4,10 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod anchor;
 mod embedded;
 mod fpga;
+mod report;
 
 #[derive(Parser)]
 #[command(name = "bench-harness", about = "agilis benchmarks beside the published figures (../shared/TARGETS.md)")]
@@ -16,20 +18,26 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Anchor server on loopback: handshakes/s and p50/p99 latency at 1..1000 clients, bulk Mbit/s per session
+    Anchor(anchor::Args),
     /// FPGA: Yosys synth_xilinx (xc7) LUT/FF/depth, Verilator cycles, throughput per core and configuration
     Fpga(fpga::Args),
     /// 8-bit: ATmega328P at 16 MHz under simavr (cycle-exact): KATs, code size, RAM, cycles
     Avr(embedded::avr::Args),
     /// 32-bit: Cortex-M4 under QEMU (instruction counts, not cycles): KATs, AEADs, ML-KEM
     CortexM(embedded::cortex_m::Args),
+    /// All targets in one report: host criterion, handshake, AVR, Cortex-M4, FPGA -> docs/benchmarks.md, plots, report.json
+    Report(report::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Anchor(args) => anchor::run(&args),
         Command::Fpga(args) => fpga::run(&args),
         Command::Avr(args) => embedded::avr::run(&args),
         Command::CortexM(args) => embedded::cortex_m::run(&args),
+        Command::Report(args) => report::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
