@@ -41,7 +41,7 @@ use agilis_suites::{Kind, SecretBytes};
 
 use crate::error::{DecodeProblem, Error, Result};
 use crate::handshake::Policy;
-use crate::record::{Dir, Session, SessionInfo};
+use crate::record::{Dir, PolicyVerdict, Session, SessionInfo, policy_verdict};
 use crate::schedule::next_secret;
 use crate::wire::{Reader, err};
 
@@ -348,9 +348,9 @@ impl DatagramSession {
             return Ok(());
         }
         self.generation = Some(generation);
-        let s = self.info.suite;
-        for c in [s.kem, s.sig_initiator, s.sig_responder, s.kdf] {
-            if !self.policy.permits(c) {
+        match policy_verdict(&self.policy, &self.info, self.send.aead) {
+            PolicyVerdict::Keep => {}
+            PolicyVerdict::Close(c) => {
                 if self.policy.permits(self.send.aead) && !self.sent_close && !self.failed {
                     self.seal_batch(datagram_type::CLOSE, &[&[1]])?;
                     self.sent_close = true;
@@ -358,22 +358,12 @@ impl DatagramSession {
                 self.failed = true;
                 return Err(Error::SuiteWithdrawn { codepoint: c });
             }
-        }
-        if !self.policy.permits(self.send.aead) {
-            let withdrawn = self.send.aead;
-            let target = self
-                .policy
-                .allowed(Kind::Aead)
-                .into_iter()
-                .find(|a| self.info.peer_aeads.contains(a));
-            match target {
-                Some(new) => self.next_send_epoch(new, now)?,
-                None => {
-                    self.failed = true;
-                    return Err(Error::SuiteWithdrawn {
-                        codepoint: withdrawn,
-                    });
-                }
+            PolicyVerdict::MoveAead(new) => self.next_send_epoch(new, now)?,
+            PolicyVerdict::Stop(withdrawn) => {
+                self.failed = true;
+                return Err(Error::SuiteWithdrawn {
+                    codepoint: withdrawn,
+                });
             }
         }
         Ok(())

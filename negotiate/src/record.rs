@@ -270,6 +270,38 @@ impl std::fmt::Debug for Session {
     }
 }
 
+/// What a policy change asks of a live session, stream or datagram: carry
+/// on; close, because its KEM, a signature or its KDF is withdrawn; move
+/// sending to another AEAD both sides allow; or stop, because no such AEAD
+/// is left.
+pub(crate) enum PolicyVerdict {
+    Keep,
+    Close(u16),
+    MoveAead(u16),
+    Stop(u16),
+}
+
+pub(crate) fn policy_verdict(policy: &Policy, info: &SessionInfo, send_aead: u16) -> PolicyVerdict {
+    let s = info.suite;
+    if let Some(c) = [s.kem, s.sig_initiator, s.sig_responder, s.kdf]
+        .into_iter()
+        .find(|c| !policy.permits(*c))
+    {
+        return PolicyVerdict::Close(c);
+    }
+    if policy.permits(send_aead) {
+        return PolicyVerdict::Keep;
+    }
+    match policy
+        .allowed(Kind::Aead)
+        .into_iter()
+        .find(|a| info.peer_aeads.contains(a))
+    {
+        Some(new) => PolicyVerdict::MoveAead(new),
+        None => PolicyVerdict::Stop(send_aead),
+    }
+}
+
 impl Session {
     pub(crate) fn new(
         info: SessionInfo,
@@ -437,9 +469,9 @@ impl Session {
             return Ok(());
         }
         self.generation = generation;
-        let s = self.info.suite;
-        for c in [s.kem, s.sig_initiator, s.sig_responder, s.kdf] {
-            if !self.policy.permits(c) {
+        match policy_verdict(&self.policy, &self.info, self.send.aead) {
+            PolicyVerdict::Keep => {}
+            PolicyVerdict::Close(c) => {
                 if self.policy.permits(self.send.aead)
                     && !self.sent_close
                     && self.state == State::Open
@@ -450,22 +482,12 @@ impl Session {
                 self.state = State::Failed;
                 return Err(Error::SuiteWithdrawn { codepoint: c });
             }
-        }
-        if !self.policy.permits(self.send.aead) {
-            let withdrawn = self.send.aead;
-            let target = self
-                .policy
-                .allowed(Kind::Aead)
-                .into_iter()
-                .find(|a| self.info.peer_aeads.contains(a));
-            match target {
-                Some(new) => self.switch_send(new, true, now)?,
-                None => {
-                    self.state = State::Failed;
-                    return Err(Error::SuiteWithdrawn {
-                        codepoint: withdrawn,
-                    });
-                }
+            PolicyVerdict::MoveAead(new) => self.switch_send(new, true, now)?,
+            PolicyVerdict::Stop(withdrawn) => {
+                self.state = State::Failed;
+                return Err(Error::SuiteWithdrawn {
+                    codepoint: withdrawn,
+                });
             }
         }
         Ok(())
