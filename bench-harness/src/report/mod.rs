@@ -184,17 +184,7 @@ pub fn run(args: &Args) -> Result<(), String> {
                     "bench-harness avr (ATmega328P in simavr: KATs, code size, cycles)".to_string();
                 let missing = avr::prerequisites();
                 if !missing.is_empty() {
-                    (
-                        what,
-                        Outcome::Skipped(format!(
-                            "missing {}",
-                            missing
-                                .iter()
-                                .map(|m| m.to_string())
-                                .collect::<Vec<_>>()
-                                .join("; ")
-                        )),
-                    )
+                    (what, skipped_for_missing(&missing))
                 } else {
                     eprintln!("[report] avr: {what}");
                     let path = embedded::default_json("avr");
@@ -218,17 +208,7 @@ pub fn run(args: &Args) -> Result<(), String> {
                 let what = "bench-harness cortex-m (Cortex-M4 in QEMU: KATs, instruction counts, code sizes)".to_string();
                 let missing = cortex_m::prerequisites();
                 if !missing.is_empty() {
-                    (
-                        what,
-                        Outcome::Skipped(format!(
-                            "missing {}",
-                            missing
-                                .iter()
-                                .map(|m| m.to_string())
-                                .collect::<Vec<_>>()
-                                .join("; ")
-                        )),
-                    )
+                    (what, skipped_for_missing(&missing))
                 } else {
                     eprintln!("[report] cortex-m: {what}");
                     let path = embedded::default_json("cortex-m4");
@@ -524,4 +504,10 @@ fn fpga_stage(root: &Path, args: &Args) -> (String, Outcome, Option<FpgaSource>)
         }
         Err(e) => (what, Outcome::Failed(e), None),
     }
+}
+
+/// The outcome of a simulator stage whose tools are not installed.
+fn skipped_for_missing(missing: &[tools::Missing]) -> Outcome {
+    let names: Vec<String> = missing.iter().map(|m| m.to_string()).collect();
+    Outcome::Skipped(format!("missing {}", names.join("; ")))
 }
