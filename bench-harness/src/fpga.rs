@@ -429,6 +429,10 @@ pub fn run(args: &Args) -> Result<(), String> {
         for hop in &d.path {
             println!("  {hop}");
         }
+        println!("slowest end points (one per register):");
+        for end in &d.slowest_ends {
+            println!("  {end}");
+        }
         return Ok(());
     }
     let yosys = yosys_version()?;

@@ -10,9 +10,12 @@
 //
 // Timing shape (docs/hdl-ascon-aead128.md): every control signal that reaches
 // the 320-bit state (its enable, its clear, what is XORed in front of the
-// S-box) is a flip-flop or one LUT of flip-flops. The next-state logic below
-// computes them a cycle ahead, so the clock is set by the datapath: one
-// input-layer LUT, then the S-box and linear layer of each round.
+// S-box) is a flip-flop or one LUT of flip-flops, and no path crosses two
+// wide nets. The next-state logic below computes them a cycle ahead, so the
+// clock is set by the datapath: one input-layer LUT, then the S-box and
+// linear layer of each round. The lengths are registered as descriptors in
+// the cycle before `start` (so they must be stable then: hdl/README.md).
+// The small cells of ascon_cells.v keep a few wide tests shallow.
 //
 // Two halves: the *assembler* turns the input stream into the exact sequence
 // of blocks the mode processes (AD blocks incl. the padding block, then
@@ -62,24 +65,57 @@ module ascon_aead128 #(
         end
     endgenerate
 
-    // ---- block geometry -----------------------------------------------
-    // A section with v bytes still to come is described by six bits, so
-    // that what a block start or a beat needs is one LUT away: {v == 16,
-    // v >= 16, v mod 16}. The four sources (ad_len, msg_len, the stored
-    // message length, the bytes left) each keep or compute their own.
-    localparam integer G_X16 = 5, G_HI = 4;
-    function [5:0] geometry;
-        input [31:0] v;
+    // ---- section descriptors ---------------------------------------------
+    // A section (the AD or the message) of L bytes is counted in whole beats
+    // still to come (nb = L / BB) plus a tail; what a beat check or a block
+    // set-up needs is kept ready in flip-flops, so that those paths start at
+    // registers: nb == 1 and nb == 2 (shifted down on each beat), whether a
+    // whole block is left, whether the next beat is the last, and L mod 16.
+    // At a block start the bytes left are L minus a multiple of 16, so L mod
+    // 16 gives a short block's bytes and padding position; the current
+    // section's register `sd` also keeps them decoded (TMASK, TPAD).
+    localparam integer NBW = 32 - $clog2(BB);  // width of nb
+    localparam integer D_NB = 0;                           // nb
+    localparam integer D_EQ1 = NBW, D_EQ2 = NBW + 1;       // nb == 1, nb == 2
+    localparam integer D_NZ = NBW + 2;                     // nb != 0
+    localparam integer D_TB0 = NBW + 3;                    // L mod BB == 0
+    localparam integer D_GE16 = NBW + 4;                   // bytes left >= 16
+    localparam integer D_LAST = NBW + 5;                   // the next beat is the last
+    localparam integer D_DRAINED = NBW + 6;                // no byte left
+    localparam integer D_T16 = NBW + 7;                    // L mod 16 (4 bits)
+    localparam integer DW = D_T16 + 4;
+    localparam integer D_TMASK = DW;                       // sd only: b < L mod 16
+    localparam integer D_TPAD = DW + 16;                   // sd only: b == L mod 16
+    localparam integer SW = DW + 32;
+    // Each flag is (len[31:6] == 0) && f(len[5:0]): one LUT (ascon_and6) of
+    // the five slices of the zero test and f (ascon_len_low_flags).
+    localparam integer NF = 6;  // EQ1, EQ2, !NZ, !GE16, LAST, DRAINED
+    function [DW-1:0] section;
+        input [31:0]   len;
+        input [NF-1:0] hf;  // (len[31:6] == 0) && low_flags(len[5:0])
         begin
-            geometry = {v == 32'd16, v[31:4] != 28'd0, v[3:0]};
+            section = {DW{1'b0}};
+            section[D_NB +: NBW] = len[31:$clog2(BB)];
+            section[D_EQ1] = hf[0];
+            section[D_EQ2] = hf[1];
+            section[D_NZ] = !hf[2];
+            section[D_TB0] = (BB == 16) ? (len[3:0] == 4'd0) : (len[2:0] == 3'd0);
+            section[D_GE16] = !hf[3];
+            section[D_LAST] = hf[4];
+            section[D_DRAINED] = hf[5];
+            section[D_T16 +: 4] = len[3:0];
         end
     endfunction
-    // byte b lies within the first min(v, 16) bytes
-    function first_byte;
-        input [5:0] g;
-        input integer b;
+    // a descriptor with its tail decoded, for sd
+    function [SW-1:0] decoded;
+        input [DW-1:0] d;
+        integer q;
         begin
-            first_byte = g[G_HI] || ({28'd0, g[3:0]} > b);
+            decoded = {32'd0, d};
+            for (q = 0; q < 16; q = q + 1) begin
+                decoded[D_TMASK + q] = {28'd0, d[D_T16 +: 4]} > q;
+                decoded[D_TPAD + q] = {28'd0, d[D_T16 +: 4]} == q;
+            end
         end
     endfunction
 
@@ -87,15 +123,17 @@ module ascon_aead128 #(
     reg [127:0] key_r;
     reg [127:0] tag_in_r;
     reg         dec_r;
-    reg [31:0]  m_len;        // the message length, for the switch from AD
-    reg [5:0]   m_geo;        // ... and its geometry
-    reg         m_empty;      // ... zero
     wire [63:0] k0 = key_r[63:0];
     wire [63:0] k1 = key_r[127:64];
 
     // ---- processor state (one-hot) --------------------------------------
     reg         st_idle, st_perm, st_block, st_fin;
+    // Copies of st_idle for the wide loads, so that `go` and the control
+    // logic hang off a flip-flop with few loads: idle_dp for the state's
+    // input layer and enable, idle_cfg for the configuration registers.
+    reg         idle_dp, idle_cfg;
     reg [319:0] x;
+    reg         x_clr;        // clear x now: the message ended or failed last cycle
     reg [3:0]   rnd;          // round the next state advance applies
     reg [3:0]   rnd_step;     // rnd + R
     wire [7:0]  rc = {~rnd, rnd};  // ... and its constant
@@ -112,9 +150,8 @@ module ascon_aead128 #(
 
     // ---- assembler state ------------------------------------------------
     reg         a_ad, a_msg;  // section of the block being assembled (neither: done)
-    reg [31:0]  s_rem;        // stream bytes of that section not yet received
-    reg [5:0]   s_geo;        // ... and their geometry
-    reg         s_empty;      // ... none (a copy of s_geo[4:0] == 0, for timing)
+    reg         dec_msg;      // dec_r && a_msg
+    reg [SW-1:0] sd;          // what is left of that section (see `section`)
     reg [127:0] blk;          // the block: data bytes, the padding bit, zeros
     reg         full;         // blk holds every byte it takes
     reg         a_final;      // blk is its section's final, padded block
@@ -126,7 +163,6 @@ module ascon_aead128 #(
     reg [15:0]  dec_bytes;    // ... and, decrypting, replaces the rate byte
     reg         bad;          // the previous beat disagreed with the lengths
     reg         setup;        // the block that started last cycle is set up now
-    reg         setup_msg;    // ... the first of the message section
 
     // ---- output buffer --------------------------------------------------
     reg [127:0] o_blk;
@@ -138,32 +174,43 @@ module ascon_aead128 #(
     reg         o_last;       // the block holds the message's last bytes
 
     // ---- handshakes -----------------------------------------------------
-    assign busy = !st_idle;
-    assign in_ready = (a_ad || a_msg) && !full && !bad;
-    wire   beat = in_valid && in_ready;
-    // What this beat must carry: min(s_rem, BB) bytes, `last` if that is all.
-    wire [BB-1:0] e_keep;
     genvar j;
+    assign busy = !st_idle;
+    reg    rdy;               // (a_ad || a_msg) && !full, a cycle ahead
+    assign in_ready = rdy && !bad;
+    // A beat is taken when in_valid && in_ready; the assembler's registers
+    // use the same without `bad`: a bad beat kills the message, and all of
+    // them are reloaded before they matter again.
+    wire   take = in_valid && rdy;
+    // What this beat must carry: min(bytes left, BB) bytes, `last` if that
+    // is all.
+    wire [BB-1:0] e_keep;
     generate
         for (j = 0; j < BB; j = j + 1) begin : g_keep
-            assign e_keep[j] = first_byte(s_geo, j);
+            if (BB == 16) begin : g16
+                assign e_keep[j] = sd[D_NZ] || sd[D_TMASK + j];
+            end else begin : g8
+                /* verilator lint_off CMPCONST */
+                assign e_keep[j] = sd[D_NZ] || ({29'd0, sd[D_T16 +: 3]} > j);
+                /* verilator lint_on CMPCONST */
+            end
         end
     endgenerate
-    wire   e_last = (BUS == 128) ? (!s_geo[G_HI] || s_geo[G_X16])
-                                 : (!s_geo[G_HI] && s_geo[3:0] <= 4'd8);
-    wire   beat_bad = beat && ((in_keep != e_keep) || (in_last != e_last));
+    wire   beat_bad = take && ((in_keep != e_keep) || (in_last != sd[D_LAST]));
     assign out_valid = o_valid;
     wire   o_fire = o_valid && out_ready;
     wire   go = st_idle && start;
     // consume: a complete block waits and may be absorbed now. It gates the
     // 320 state flip-flops, so it is a flip-flop of its own (computed from
-    // the next values of what it depends on) and a last AND with `bad`.
+    // the next values of what it depends on). `bad` is not in it: a bad beat
+    // kills the message, and every register consume reaches is cleared or
+    // reloaded then (x a cycle later, through x_clr).
     reg    consume_r;
-    wire   consume = consume_r && !bad;
+    wire   consume = consume_r;
 
     wire   fin_go = st_fin && !o_valid;
-    wire   perm_end = st_perm && perm_last;
-    wire   advance = go || st_perm || consume;
+    wire   perm_end = perm_last;  // perm_last is only ever set in st_perm
+    wire   advance = (idle_dp && start) || st_perm || consume;
     wire   kill = rst || bad;
 
     generate
@@ -179,9 +226,9 @@ module ascon_aead128 #(
     endgenerate
 
     // ---- the permutation's input (SP 800-232 Alg. 3/4) --------------------
-    // The state is zero while idle, so loading IV||K||N, absorbing a block
-    // (its padding bit travels in blk), domain separation and the key
-    // additions are all XORs into it. Decrypting, the ciphertext replaces the
+    // While idle the input is IV||K||N; otherwise absorbing a block (its
+    // padding bit travels in blk), domain separation and the key additions
+    // are all XORs into the state. Decrypting, the ciphertext replaces the
     // rate bytes it covers: the old rate is masked out. Each bit is one LUT.
     wire [127:0] dec_bits;
     generate
@@ -189,32 +236,98 @@ module ascon_aead128 #(
             assign dec_bits[8*j +: 8] = {8{st_block && dec_bytes[j]}};
         end
     endgenerate
-    wire [127:0] rate_in = (x[127:0] & ~dec_bits) ^ (st_block ? blk : 128'd0)
-                         ^ (go ? {key[63:0], IV} : 128'd0);
-    wire [63:0]  x2_in = x[191:128] ^ (add_fin ? k0 : 64'd0) ^ {56'd0, rc}
-                       ^ (go ? key[127:64] : 64'd0);
-    wire [63:0]  x3_in = x[255:192] ^ ij3 ^ (go ? nonce[63:0] : 64'd0);
-    wire [63:0]  x4_in = x[319:256] ^ (add_k_hi ? k1 : 64'd0) ^ {add_dsep, 63'd0}
-                       ^ (go ? nonce[127:64] : 64'd0);
+    wire [127:0] rate_in = idle_dp ? {key[63:0], IV}
+                         : (x[127:0] & ~dec_bits) ^ (st_block ? blk : 128'd0);
+    wire [63:0]  x2_in = (idle_dp ? key[127:64] : x[191:128] ^ (add_fin ? k0 : 64'd0))
+                       ^ {56'd0, rc};
+    wire [63:0]  x3_in = idle_dp ? nonce[63:0] : x[255:192] ^ ij3;
+    wire [63:0]  x4_in = idle_dp ? nonce[127:64]
+                       : x[319:256] ^ (add_k_hi ? k1 : 64'd0) ^ {add_dsep, 63'd0};
     wire [319:0] perm_out;
     ascon_perm #(.ROUNDS_PER_CYCLE(R)) u_perm (
         .state_in({x4_in, x3_in, x2_in, rate_in}), .round(rnd), .state_out(perm_out)
     );
 
-    // Decrypting, tag_ok compares the registered tag with the expected one:
-    // all 128 bits XORed and OR-reduced, no early exit.
+    // Decrypting, tag_ok compares the tag with the expected one over all
+    // 128 bits, no early exit: the tag is taken in 43 slices of three bits,
+    // each slice's equality registered beside tag_out, and tag_ok ANDs them.
     reg          tag_check;
-    assign tag_ok = tag_check && ~|(tag_out ^ tag_in_r);
+    reg  [42:0]  tag_eq;
+    wire [128:0] tag_now = {1'b0, x4_in, x3_in};
+    wire [128:0] tag_exp = {1'b0, tag_in_r};
+    assign tag_ok = tag_check && &tag_eq;
 
     // ---- next block ---------------------------------------------------------
     // A block starts at `start` (the first section), when a section goes on,
     // and when the message follows the AD; it takes min(v, 16) bytes.
-    wire       to_msg = consume && a_final && a_ad;
+    // to_msg: the AD's final block is absorbed now. Its own flip-flop, set
+    // with consume_r: a_final and a_ad hold still from the cycle before a
+    // consume (the block started two or more cycles earlier).
+    reg        to_msg_r;
+    wire       to_msg = to_msg_r;
     wire       blk_start = !kill && (go || (consume && !a_final) || to_msg);
-    wire [5:0] ad_geo = geometry(ad_len);
-    wire [5:0] msg_geo = geometry(msg_len);
-    wire       ad_none = (ad_len == 32'd0);
-    wire [5:0] v_geo = go ? (ad_none ? msg_geo : ad_geo) : to_msg ? m_geo : s_geo;
+    // The lengths are stable from the cycle before `start` (the core
+    // contract), so their section descriptors are registered every cycle
+    // and taken from these registers at `start`.
+    // msg_sec, loaded while idle, is then held for the switch from the AD.
+    reg  [SW-1:0] ad_pre, msg_sec;
+    reg           ad_none;
+    wire [4:0]    ad_hi0, msg_hi0;  // slices of len[31:6] == 0
+    wire [NF-1:0] ad_lo, msg_lo, ad_hf, msg_hf;
+    ascon_len_low_flags #(.BB(BB)) u_ad_lo (.lo(ad_len[5:0]), .f(ad_lo));
+    ascon_len_low_flags #(.BB(BB)) u_msg_lo (.lo(msg_len[5:0]), .f(msg_lo));
+    wire          nb_hz;
+    ascon_zero_parts #(.W(26)) u_ad_hi0 (.a(ad_len[31:6]), .part(ad_hi0));
+    ascon_zero_parts #(.W(26)) u_msg_hi0 (.a(msg_len[31:6]), .part(msg_hi0));
+    generate
+        for (j = 0; j < NF; j = j + 1) begin : g_flags
+            ascon_and6 u_ad (.a({ad_lo[j], ad_hi0}), .z(ad_hf[j]));
+            ascon_and6 u_msg (.a({msg_lo[j], msg_hi0}), .z(msg_hf[j]));
+        end
+    endgenerate
+    always @(posedge clk) begin
+        ad_pre <= decoded(section(ad_len, ad_hf));
+        ad_none <= ad_hf[5];
+        if (idle_cfg) msg_sec <= decoded(section(msg_len, msg_hf));
+    end
+    // whether the block that starts now is its section's final one
+    wire          v_final = go ? !(ad_none ? msg_sec[D_GE16] : ad_pre[D_GE16])
+                          : to_msg ? !msg_sec[D_GE16] : !sd[D_GE16];
+    // sd's next value: the first section while idle, the message section at
+    // the switch from the AD, and after a beat a whole beat leaves nb - 1
+    // and the last leaves nothing. (No beat is taken while idle or at the
+    // switch: the block is full then.)
+    wire          sd_sel_msg = (st_idle && ad_none) || to_msg;
+    wire          sd_load = st_idle || to_msg || take;
+    wire [SW-1:0] sd_d;
+    reg  [SW-1:0] sd_beat;
+    always @* begin
+        sd_beat = sd;
+        // (the last beat leaves L mod 16 for the final block's set-up)
+        if (sd[D_LAST]) begin
+            sd_beat[D_NB +: NBW] = {NBW{1'b0}};
+            sd_beat[D_EQ1] = 1'b0;
+            sd_beat[D_EQ2] = 1'b0;
+            sd_beat[D_NZ] = 1'b0;
+            sd_beat[D_GE16] = 1'b0;
+            sd_beat[D_LAST] = 1'b0;
+            sd_beat[D_DRAINED] = 1'b1;
+        end else begin
+            sd_beat[D_NB +: NBW] = sd[D_NB +: NBW] - 1'b1;
+            sd_beat[D_EQ1] = sd[D_EQ2];
+            sd_beat[D_EQ2] = nb_hz && (sd[D_NB +: 2] == 2'd3);
+            sd_beat[D_NZ] = !sd[D_EQ1];
+            sd_beat[D_GE16] = (BB == 16) ? !sd[D_EQ1] : (!sd[D_EQ1] && !sd[D_EQ2]);
+            sd_beat[D_LAST] = sd[D_EQ1] || (sd[D_EQ2] && sd[D_TB0]);
+        end
+    end
+    ascon_zero #(.W(NBW - 2)) u_nb_hz (.a(sd[D_NB + 2 +: NBW - 2]), .z(nb_hz));
+    generate
+        for (j = 0; j < SW; j = j + 1) begin : g_sd_pick
+            ascon_pick3 u_pick (.pick_a(sd_sel_msg), .pick_b(st_idle), .a(msg_sec[j]), .b(ad_pre[j]),
+                                .c(sd_beat[j]), .y(sd_d[j]));
+        end
+    endgenerate
     // Round indices step by R within a permutation. rnd_step holds rnd + R
     // ready, so the next index is one multiplexer behind the enable.
     wire       adv_ctl = st_perm || consume;
@@ -237,19 +350,22 @@ module ascon_aead128 #(
     wire       n_add_k_hi = perm_end && (pend_initkey || final_perm);
     wire       n_add_fin = perm_end && !final_perm && a_msg && a_final;
     wire       n_st_block = !kill && ((perm_end && !final_perm) || (st_block && !consume));
-    // In the setup cycle the new block's section count is in s_geo, or, at
-    // the start of the message section, in m_geo.
-    wire [5:0] g_setup = setup_msg ? m_geo : s_geo;
-    wire       setup_empty = setup_msg ? m_empty : s_empty;
+    // In the setup cycle sd describes the bytes of the new block's section
+    // still to come.
+    wire       setup_empty = sd[D_DRAINED];
     wire       n_full = blk_start ? 1'b1
                       : setup ? setup_empty
-                      : beat ? ((BUS == 128) || one_beat || half)
+                      : take ? ((BUS == 128) || one_beat || half)
                       : full;
+    // in_ready's flip-flop: n_full is 1 after a block start (go, consume),
+    // and a_ad || a_msg is 0 while idle, so neither needs decoding here.
+    wire       n_rdy = !kill && (a_ad || a_msg) && !consume
+                     && !(setup ? setup_empty : take ? ((BUS == 128) || one_beat || half) : full);
     wire       n_o_valid = !kill && ((consume && a_msg && lt_need[0])
                                      || (o_valid && !(o_fire && !(BUS == 64 && !o_hi && o_keep[8]))));
     wire       n_bad = !kill && beat_bad;
     wire       n_consume = n_st_block
-                  && (setup ? setup_empty : beat ? ((BUS == 128) || one_beat || half) : full)
+                  && (setup ? setup_empty : take ? ((BUS == 128) || one_beat || half) : full)
                   && ((a_ad && !(consume && a_final))
                       || !(o_valid && !(o_fire && !(BUS == 64 && !o_hi && o_keep[8]))));
     integer    b;
@@ -258,36 +374,41 @@ module ascon_aead128 #(
         // -------- processor control --------
         if (kill) begin
             st_idle <= 1'b1; st_perm <= 1'b0; st_block <= 1'b0; st_fin <= 1'b0;
+            idle_dp <= 1'b1; idle_cfg <= 1'b1;
         end else begin
             if (go) begin st_idle <= 1'b0; st_perm <= 1'b1; end
+            // (from its own value, so that synthesis keeps two flip-flops)
+            if (idle_dp && start) idle_dp <= 1'b0;
+            if (idle_cfg && start) idle_cfg <= 1'b0;
             if (perm_end) begin
                 st_perm <= 1'b0;
                 st_fin <= final_perm;
                 st_block <= !final_perm;
             end
             if (consume) begin st_block <= 1'b0; st_perm <= 1'b1; end
-            if (fin_go) begin st_fin <= 1'b0; st_idle <= 1'b1; end
+            if (fin_go) begin st_fin <= 1'b0; st_idle <= 1'b1; idle_dp <= 1'b1; idle_cfg <= 1'b1; end
         end
         rnd <= n_rnd;
         rnd_step <= n_rnd_step;
         perm_last <= n_perm_last;
-        if (go) begin
+        // sampled at start: loaded in every idle cycle, so that the 300-odd
+        // enables hang off idle_cfg, not off start
+        if (idle_cfg) begin
             final_perm <= 1'b0;
             pend_initkey <= 1'b1;
             pend_dsep <= 1'b1;
             dec_r <= decrypt;
             key_r <= key[127:0];
             tag_in_r <= tag_in;
-            m_geo <= msg_geo;
-            m_empty <= (msg_geo[4:0] == 5'd0);
         end else if (consume) begin
             final_perm <= a_msg && a_final;
             pend_initkey <= 1'b0;
             if (a_msg) pend_dsep <= 1'b0;
         end
-        // what the next advance adds: set as a permutation ends, cleared
-        // once it has been added
-        if (kill || consume || fin_go) begin
+        // What the next advance adds: set as a permutation ends, cleared
+        // once it has been added, and while idle (after a kill too; the
+        // input layer ignores them while idle).
+        if (idle_dp || consume || fin_go) begin
             add_k_hi <= 1'b0;
             add_fin <= 1'b0;
             add_dsep <= 1'b0;
@@ -302,21 +423,32 @@ module ascon_aead128 #(
         // Only the cases that can lead to st_block count here: after go,
         // a consume or a block start the state is st_perm.
         consume_r <= n_consume;
+        to_msg_r <= n_consume && a_final && a_ad;
         done <= !rst && (bad || fin_go);
 
         // -------- state --------
-        if (kill || fin_go) begin
-            // Nothing key-dependent stays after a message, nor after a failure.
+        // Nothing key-dependent stays after a message, nor after a failure:
+        // the state is cleared in the cycle after either, from a flip-flop,
+        // so that the clear is not a wide net behind `kill`. In a killed
+        // cycle x may still advance once; nothing reads it before the clear.
+        // x_clr is only ever set in an idle cycle, where advance == start: a
+        // message starting then loads x instead (the input layer ignores x
+        // while idle).
+        x_clr <= kill || fin_go;
+        if (x_clr && !start) begin
             x <= 320'd0;
         end else if (advance) begin
             x <= perm_out;
         end
 
+        // (a failed message leaves tag_out as it was: the contract calls it
+        // meaningless then, and tag_ok is cleared)
         if (kill) begin
-            tag_out <= 128'd0;
             tag_check <= 1'b0;
         end else if (fin_go) begin
             tag_out <= {x4_in, x3_in};
+            for (b = 0; b < 43; b = b + 1)
+                tag_eq[b] <= (tag_now[3*b +: 3] == tag_exp[3*b +: 3]);
             tag_check <= dec_r;
         end else if (go) begin
             tag_check <= 1'b0;
@@ -327,29 +459,30 @@ module ascon_aead128 #(
 
         // -------- assembler --------
         if (kill) begin
-            a_ad <= 1'b0; a_msg <= 1'b0;
+            a_ad <= 1'b0; a_msg <= 1'b0; dec_msg <= 1'b0;
         end else if (go) begin
-            a_ad <= !ad_none; a_msg <= ad_none;
+            a_ad <= !ad_none; a_msg <= ad_none; dec_msg <= ad_none && decrypt;
         end else if (consume && a_final) begin
-            a_ad <= 1'b0; a_msg <= a_ad;
+            a_ad <= 1'b0; a_msg <= a_ad; dec_msg <= a_ad && dec_r;
         end
+        rdy <= n_rdy;
         // A new block is set up the cycle after it starts, from registers,
         // so that the wide writes (blk, the byte masks) hang off flip-flops.
         // Until then the block counts as full: no beat is taken, and no
         // block can be consumed that early (the next permutation runs).
         setup <= blk_start;
-        if (blk_start) a_final <= !v_geo[G_HI];
+        if (blk_start) a_final <= v_final;
         full <= n_full;
         // (setup and a beat never meet: the block is full until set up)
         if (setup) begin
-            one_beat <= !g_setup[G_HI] && g_setup[3:0] <= 4'd8;
+            one_beat <= !sd[D_NZ] || (sd[D_EQ1] && sd[D_TB0]);
             half <= 1'b0;
             for (b = 0; b < 16; b = b + 1) begin
-                lt_need[b] <= first_byte(g_setup, b);
-                dec_bytes[b] <= first_byte(g_setup, b) && (dec_r && a_msg);
-                blk[8*b +: 8] <= {7'd0, !g_setup[G_HI] && {28'd0, g_setup[3:0]} == b};  // padding
+                lt_need[b] <= sd[D_GE16] || sd[D_TMASK + b];
+                dec_bytes[b] <= (sd[D_GE16] || sd[D_TMASK + b]) && dec_msg;
+                blk[8*b +: 8] <= {7'd0, !sd[D_GE16] && sd[D_TPAD + b]};  // padding
             end
-        end else if (beat) begin
+        end else if (take) begin
             half <= 1'b1;
             for (b = 0; b < BB; b = b + 1)
                 if (in_keep[b]) begin
@@ -357,24 +490,10 @@ module ascon_aead128 #(
                     else blk[8*b +: 8] <= in_data[8*b +: 8];
                 end
         end
-        // The message section's count is loaded when its first block is set
-        // up (a cycle after the switch, or after go without AD), from
-        // flip-flops.
-        setup_msg <= to_msg || (go && ad_none);
-        if (go) begin
-            s_rem <= ad_len;
-            s_geo <= ad_geo;
-            s_empty <= (ad_geo[4:0] == 5'd0);
-            m_len <= msg_len;
-        end else if (setup_msg) begin
-            s_rem <= m_len;
-            s_geo <= m_geo;
-            s_empty <= m_empty;
-        end else if (beat) begin
-            s_rem <= e_last ? 32'd0 : s_rem - BB;
-            s_geo <= e_last ? 6'd0 : geometry(s_rem - BB);
-            s_empty <= e_last || (s_rem == BB);
-        end
+        // The first section is loaded while idle, the message section when
+        // the AD's final block is absorbed (no beat is taken then: that
+        // block is full).
+        if (sd_load) sd <= sd_d;
 
         // -------- output buffer --------
         // The block is copied while a complete message block waits (x holds
@@ -385,7 +504,7 @@ module ascon_aead128 #(
             for (b = 0; b < 16; b = b + 1)
                 o_blk[8*b +: 8] <= lt_need[b] ? x[8*b +: 8] ^ blk[8*b +: 8] : 8'd0;
             o_keep <= lt_need;
-            o_last <= (s_geo[4:0] == 5'd0);
+            o_last <= sd[D_DRAINED];
         end
         o_valid <= n_o_valid;
         if (consume) o_hi <= 1'b0;

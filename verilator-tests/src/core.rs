@@ -361,7 +361,9 @@ impl CoreModel {
         }
     }
 
-    /// Presents `start` with the job's configuration for one clock edge.
+    /// Presents the job's configuration, then `start` for one clock edge.
+    /// The lengths are held from the cycle before `start` (the core
+    /// contract: the Ascon core registers their descriptors a cycle ahead).
     pub fn start(&mut self, job: &Job, ad_len: u32, msg_len: u32) {
         self.pins.key = bytes_to_words::<8>(job.key);
         self.pins.nonce = bytes_to_words::<4>(job.nonce);
@@ -369,9 +371,12 @@ impl CoreModel {
         self.pins.ad_len = ad_len;
         self.pins.msg_len = msg_len;
         self.pins.decrypt = job.decrypt as u8;
-        self.pins.start = 1;
+        self.pins.start = 0;
         self.pins.in_valid = 0;
         self.pins.out_ready = 0;
+        self.eval();
+        self.tick();
+        self.pins.start = 1;
         self.eval();
         self.tick();
         self.pins.start = 0;

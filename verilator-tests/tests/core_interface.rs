@@ -92,7 +92,8 @@ fn back_to_back_messages_and_start_while_busy() {
         core.pins().start = 0;
         core.reset();
         let _ = &mut flow;
-        // Back to back: a run of messages with no idle cycle between them.
+        // Back to back: a run of messages, each started in the cycle after
+        // the one that shows the previous `done` and the new lengths.
         for i in 0..20 {
             let (ad, pt) = (rng.bytes(i * 3), rng.bytes(i * 7 + 1));
             let want = reference(config.algorithm, &key).seal(&nonce, &ad, &pt).unwrap();

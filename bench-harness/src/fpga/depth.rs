@@ -100,6 +100,10 @@ pub struct DepthReport {
     /// (name or driving cell, fanout, arrival): what `--analyse` prints.
     #[serde(skip)]
     pub path: Vec<String>,
+    /// The slowest end points, one per register (bit indices dropped),
+    /// slowest first: what `--analyse` prints after the path.
+    #[serde(skip)]
+    pub slowest_ends: Vec<String>,
 }
 
 /// Logic levels of one path.
@@ -431,7 +435,17 @@ pub fn analyse_module(module: &JsonModule, model: &DelayModel) -> Result<DepthRe
     };
     let mut best: Option<(f64, Arrival, String)> = None;
     let mut max_levels = 0u32;
-    let consider = |t: f64, a: Arrival, end: String, best: &mut Option<(f64, Arrival, String)>| {
+    // slowest arrival per end register, bit indices dropped
+    let mut per_end: HashMap<String, (f64, Arrival)> = HashMap::new();
+    let mut consider = |t: f64, a: Arrival, end: String, best: &mut Option<(f64, Arrival, String)>| {
+        let base = match end.find('[') {
+            Some(i) => format!("{}{}", &end[..i], end.rfind(']').map_or("", |j| &end[j + 1..])),
+            None => end.clone(),
+        };
+        let e = per_end.entry(base).or_insert((t, a));
+        if t > e.0 {
+            *e = (t, a);
+        }
         if best.as_ref().is_none_or(|(bt, _, _)| t > *bt) {
             *best = Some((t, a, end));
         }
@@ -480,6 +494,26 @@ pub fn analyse_module(module: &JsonModule, model: &DelayModel) -> Result<DepthRe
             consider(t, a, format!("port {name}[{i}]"), &mut best);
         }
     }
+    let mut slowest: Vec<(String, (f64, Arrival))> = per_end.into_iter().collect();
+    slowest.sort_by(|x, y| y.1 .0.total_cmp(&x.1 .0).then_with(|| x.0.cmp(&y.0)));
+    // each with the chain of net names behind it, start first
+    let chain = |mut net: usize| -> String {
+        let mut hops = Vec::new();
+        while net != usize::MAX && hops.len() < 64 {
+            hops.push(format!("{}/{}", names[net].clone().unwrap_or_else(|| format!("net{net}")), fanout[net]));
+            match driver[net] {
+                Driver::Cell { cell, .. } if needs_eval(cells[cell].kind) => net = arr[net].from,
+                _ => break,
+            }
+        }
+        hops.reverse();
+        hops.join(" > ")
+    };
+    let slowest_ends = slowest
+        .iter()
+        .take(16)
+        .map(|(name, (t, a))| format!("{t:>7.2} ns  {:>2} levels  {name}  <-  {}", a.depth, chain(a.from)))
+        .collect();
     let (critical_ns, a, end) = best.ok_or_else(|| "no register or port end point in the netlist".to_string())?;
 
     // Walk back to the start point for its name.
@@ -528,6 +562,7 @@ pub fn analyse_module(module: &JsonModule, model: &DelayModel) -> Result<DepthRe
         unknown_cells: unknown.into_iter().collect(),
         cells: cells.len(),
         path,
+        slowest_ends,
     })
 }
 
