@@ -99,31 +99,34 @@ module agilis_dma #(
     // the channel registers, and the cycle after that it sees ar_ack / aw_ack
     // (registered). A requester is not picked again while it holds a grant or
     // sees its acknowledgement; a grant whose request went away is dropped.
-    reg [IW-1:0] ar_ptr, aw_ptr;
-    reg [IW-1:0] ar_sel, aw_sel;
-    reg          ar_found, aw_found;
+    // Round robin: `*_after` marks the requesters after the last one picked;
+    // the pick is the first eligible among them, else the first eligible.
+    // Both are one-hot prefix tests, so the pick is a few LUT levels deep
+    // whatever NR is.
+    reg [NR-1:0] ar_after, aw_after;
     reg [NR-1:0] ar_gnt, aw_gnt, ar_ack_q, aw_ack_q;
     reg          ar_gv, aw_gv;
     wire [NR-1:0] ar_elig = ar_req & ~ar_gnt & ~ar_ack_q;
     wire [NR-1:0] aw_elig = aw_req & ~aw_gnt & ~aw_ack_q;
-    integer k;
-    reg [IW:0] idx;
-    always @* begin
-        ar_found = 1'b0; ar_sel = {IW{1'b0}};
-        aw_found = 1'b0; aw_sel = {IW{1'b0}};
-        for (k = 0; k < NR; k = k + 1) begin
-            idx = ar_ptr + k;
-            if (idx >= NR) idx = idx - NR;
-            if (!ar_found && ar_elig[idx]) begin ar_found = 1'b1; ar_sel = idx[IW-1:0]; end
-            idx = aw_ptr + k;
-            if (idx >= NR) idx = idx - NR;
-            if (!aw_found && aw_elig[idx]) begin aw_found = 1'b1; aw_sel = idx[IW-1:0]; end
-        end
-    end
+    wire [NR-1:0] ar_elig_after = ar_elig & ar_after;
+    wire [NR-1:0] aw_elig_after = aw_elig & aw_after;
+    wire [NR-1:0] ar_first_after, ar_first, aw_first_after, aw_first;
+    wire [NR-1:0] ar_below_after, ar_below, aw_below_after, aw_below;
+    wire          ar_any_after, aw_any_after;
+    agilis_first_one #(.W(NR)) u_ar_fa (.v(ar_elig_after), .y(ar_first_after), .below(ar_below_after));
+    agilis_first_one #(.W(NR)) u_ar_f (.v(ar_elig), .y(ar_first), .below(ar_below));
+    agilis_first_one #(.W(NR)) u_aw_fa (.v(aw_elig_after), .y(aw_first_after), .below(aw_below_after));
+    agilis_first_one #(.W(NR)) u_aw_f (.v(aw_elig), .y(aw_first), .below(aw_below));
+    agilis_any #(.W(NR)) u_ar_any (.a(ar_elig_after), .y(ar_any_after));
+    agilis_any #(.W(NR)) u_aw_any (.a(aw_elig_after), .y(aw_any_after));
+    wire [NR-1:0] ar_pick = ar_any_after ? ar_first_after : ar_first;
+    wire [NR-1:0] aw_pick = aw_any_after ? aw_first_after : aw_first;
+    // the requesters after the pick: those with an eligible one below them
+    wire [NR-1:0] ar_pick_after = ar_any_after ? ar_below_after : ar_below;
+    wire [NR-1:0] aw_pick_after = aw_any_after ? aw_below_after : aw_below;
+    wire          ar_found = (ar_elig != 0);
+    wire          aw_found = (aw_elig != 0);
 
-    function [IW-1:0] next_ptr(input [IW-1:0] p);
-        next_ptr = (p == NR - 1) ? {IW{1'b0}} : p + 1'b1;
-    endfunction
     // one-hot selects of the granted requester's fields (AND-OR)
     reg [63:0]   ar_addr_g, aw_addr_g;
     reg [7:0]    ar_len_g, aw_len_g;
@@ -146,7 +149,7 @@ module agilis_dma #(
     always @(posedge clk) begin
         if (rst) begin
             m_axi_arvalid <= 1'b0;
-            ar_ptr <= {IW{1'b0}};
+            ar_after <= {NR{1'b0}};
             ar_gnt <= {NR{1'b0}}; ar_gv <= 1'b0; ar_ack_q <= {NR{1'b0}};
             m_axi_arid <= {ID_W{1'b0}};
             m_axi_araddr <= 64'd0;
@@ -164,8 +167,8 @@ module agilis_dma #(
                 if (ar_load || !ar_still) begin ar_gv <= 1'b0; ar_gnt <= {NR{1'b0}}; end
             end else if (ar_found) begin
                 ar_gv  <= 1'b1;
-                ar_gnt <= {{(NR-1){1'b0}}, 1'b1} << ar_sel;
-                ar_ptr <= next_ptr(ar_sel);
+                ar_gnt <= ar_pick;
+                ar_after <= ar_pick_after;
             end
         end
     end
@@ -207,7 +210,7 @@ module agilis_dma #(
         if (rst) begin
             m_axi_awvalid <= 1'b0;
             w_active <= 1'b0;
-            aw_ptr <= {IW{1'b0}};
+            aw_after <= {NR{1'b0}};
             aw_gnt <= {NR{1'b0}}; aw_gv <= 1'b0; aw_ack_q <= {NR{1'b0}};
             w_own <= {NR{1'b0}};
             w_cnt <= 8'd0;
@@ -236,8 +239,8 @@ module agilis_dma #(
                 if (aw_load || !aw_still) begin aw_gv <= 1'b0; aw_gnt <= {NR{1'b0}}; end
             end else if (aw_found) begin
                 aw_gv  <= 1'b1;
-                aw_gnt <= {{(NR-1){1'b0}}, 1'b1} << aw_sel;
-                aw_ptr <= next_ptr(aw_sel);
+                aw_gnt <= aw_pick;
+                aw_after <= aw_pick_after;
             end
         end
     end

@@ -511,7 +511,7 @@ pub fn analyse_module(module: &JsonModule, model: &DelayModel) -> Result<DepthRe
     };
     let slowest_ends = slowest
         .iter()
-        .take(16)
+        .take(32)
         .map(|(name, (t, a))| format!("{t:>7.2} ns  {:>2} levels  {name}  <-  {}", a.depth, chain(a.from)))
         .collect();
     let (critical_ns, a, end) = best.ok_or_else(|| "no register or port end point in the netlist".to_string())?;
