@@ -97,7 +97,7 @@ module agilis_lane #(
 
     localparam [3:0] S_IDLE = 4'd0, S_CHECK = 4'd1, S_TAG = 4'd2, S_KEY = 4'd3, S_RUN = 4'd4,
                      S_TAGOUT = 4'd5, S_DRAIN = 4'd6, S_ABORT = 4'd7, S_FIN = 4'd8, S_WAITACK = 4'd9,
-                     S_ST_START = 4'd10;
+                     S_ST_START = 4'd10, S_PREP = 4'd11;
 
     reg [3:0] state;
     wire busy = (state != S_IDLE);
@@ -216,14 +216,23 @@ module agilis_lane #(
     wire [127:0] c_tag_in  = tag_reg;
     wire         c_decrypt = p_dec;
 
-    wire feeding_ad = (feed_ad != 0);
-    wire [BW-1:0] sec_left = feeding_ad ? feed_ad : feed_msg;
-    wire [3:0] sec_mod = feeding_ad ? c_ad_len[3:0] : c_msg_len[3:0];
-    wire sec_last = (sec_left == 1);
-    wire [15:0] sec_keep = (sec_last && sec_mod != 0) ? ((16'd1 << sec_mod) - 16'd1) : 16'hFFFF;
+    // What the next beat into the queue is, kept in flip-flops beside the
+    // counters (so that the queue's inputs are two LUT levels from
+    // registers): whether it belongs to the AD (feed_ad != 0) and whether it
+    // is its section's last (the counter of its section is 1).
+    reg  feeding_ad, sec_last;
+    // a section's last beat keeps the bytes of L mod 16 (all when 0)
+    function [15:0] tail_keep(input [3:0] len_mod);
+        integer i;
+        begin
+            for (i = 0; i < 16; i = i + 1) tail_keep[i] = (len_mod == 4'd0) || (i < len_mod);
+        end
+    endfunction
+    wire [15:0] sec_keep = !sec_last ? 16'hFFFF
+                         : feeding_ad ? tail_keep(c_ad_len[3:0]) : tail_keep(c_msg_len[3:0]);
     // self-test input: beat 0 or 1 of the AD, or of the PT (encrypt) / CT (decrypt)
     wire [255:0] st_msg_vec = st_phase ? ST_CT : ST_PT;
-    wire st_beat = (sec_left == 1) ? 1'b1 : 1'b0;    // 2-beat sections: left 2 -> beat 0, left 1 -> beat 1
+    wire st_beat = sec_last;    // 2-beat sections: left 2 -> beat 0, left 1 -> beat 1
     wire [127:0] st_in = feeding_ad ? ST_AD[st_beat*128 +: 128] : st_msg_vec[st_beat*128 +: 128];
     wire [127:0] feed_data = st_mode ? st_in : rf_dout;
 
@@ -292,6 +301,9 @@ module agilis_lane #(
     wire e_slot   = !slot_ok;
     wire e_alg    = slot_ok && (alg_pad[2*p_slot[SW-1:0] +: 2] != MY_ALG);
     wire e_align  = (p_src[3:0] != 4'd0) || (p_dst[3:0] != 4'd0);
+    reg  [3:0]    chk_err;     // S_CHECK's findings: length, slot, algorithm, alignment
+    reg  [BW-1:0] chk_ad, chk_msg, chk_total;
+    reg           chk_ad_nz, chk_sec_one;
     wire [BW-1:0] ad_beats  = p_ad[BW+3:4]  + (p_ad[3:0]  != 4'd0);
     wire [BW-1:0] msg_beats = p_msg[BW+3:4] + (p_msg[3:0] != 4'd0);
     wire drained = (rd_inflight == 0) && !w_busy && (b_out == 0) && !ar_req_q && !aw_req_q && !ar_ack && !aw_ack;
@@ -316,6 +328,7 @@ module agilis_lane #(
             rd_inflight <= 0; wr_addr <= 64'd0; wr_left <= {BW{1'b0}}; w_busy <= 1'b0; b_out <= 8'd0;
             rd_err <= 1'b0; wr_err <= 1'b0; tag_reg <= 128'd0;
             feed_ad <= {BW{1'b0}}; feed_msg <= {BW{1'b0}}; feed_more <= 1'b0;
+            feeding_ad <= 1'b0; sec_last <= 1'b0;
             err_set <= 8'd0; done_direct <= 1'b0;
             fin_idx <= 32'd0; fin_status <= 32'd0;
         end else begin
@@ -367,9 +380,13 @@ module agilis_lane #(
                 if (feeding_ad) begin
                     feed_ad <= feed_ad - 1'b1;
                     feed_more <= !(sec_last && feed_msg == 0);
+                    // the AD's last beat leaves the message's first next
+                    feeding_ad <= !sec_last;
+                    sec_last <= sec_last ? (feed_msg == 1) : (feed_ad == 2);
                 end else begin
                     feed_msg <= feed_msg - 1'b1;
                     feed_more <= !sec_last;
+                    sec_last <= (feed_msg == 2);
                 end
             end
             if (st_mode && core_out_valid && c_out_ready) begin
@@ -399,24 +416,37 @@ module agilis_lane #(
                     rd_left <= {BW{1'b0}}; rd_tag_pend <= 1'b0; wr_left <= {BW{1'b0}};
                 end
             end
+            // The job's checks and counts are registered in S_CHECK and
+            // acted on in S_PREP, so that neither is a long path.
             S_CHECK: begin
+                chk_err     <= {e_len, e_slot, e_alg, e_align};
+                chk_ad      <= ad_beats;
+                chk_msg     <= msg_beats;
+                chk_total   <= ad_beats + msg_beats;
+                chk_ad_nz   <= (ad_beats != 0);
+                chk_sec_one <= (ad_beats != 0) ? (ad_beats == 1) : (msg_beats == 1);
+                state <= sr_abort ? S_IDLE : S_PREP;
+            end
+            S_PREP: begin
                 if (sr_abort) state <= S_IDLE;
-                else if (e_len || e_slot || e_alg || e_align) begin
-                    job_err[AGILIS_ERROR_BAD_LENGTH] <= e_len;
-                    job_err[AGILIS_ERROR_KEY_SLOT]   <= e_slot;
-                    job_err[AGILIS_ERROR_KEY_ALG]    <= e_alg;
-                    job_err[AGILIS_ERROR_MISALIGNED] <= e_align;
+                else if (chk_err != 4'd0) begin
+                    job_err[AGILIS_ERROR_BAD_LENGTH] <= chk_err[3];
+                    job_err[AGILIS_ERROR_KEY_SLOT]   <= chk_err[2];
+                    job_err[AGILIS_ERROR_KEY_ALG]    <= chk_err[1];
+                    job_err[AGILIS_ERROR_MISALIGNED] <= chk_err[0];
                     state <= S_FIN;
                 end else begin
                     rd_tag_pend <= p_dec;
-                    rd_left     <= ad_beats + msg_beats;
+                    rd_left     <= chk_total;
                     rd_addr     <= p_src;
-                    rd_tag_addr <= p_src + {{(64-BW-4){1'b0}}, ad_beats + msg_beats, 4'd0};
-                    wr_left     <= msg_beats + (p_dec ? 1'b0 : 1'b1);
+                    rd_tag_addr <= p_src + {{(64-BW-4){1'b0}}, chk_total, 4'd0};
+                    wr_left     <= chk_msg + (p_dec ? 1'b0 : 1'b1);
                     wr_addr     <= p_dst;
-                    feed_ad     <= ad_beats;
-                    feed_msg    <= msg_beats;
-                    feed_more   <= (ad_beats != 0) || (msg_beats != 0);
+                    feed_ad     <= chk_ad;
+                    feed_msg    <= chk_msg;
+                    feed_more   <= (chk_total != 0);
+                    feeding_ad  <= chk_ad_nz;
+                    sec_last    <= chk_sec_one;
                     state <= S_TAG;
                 end
             end
@@ -434,6 +464,7 @@ module agilis_lane #(
                 p_dec <= st_phase; p_ad <= ST_AD_LEN; p_msg <= ST_MSG_LEN;
                 p_nonce <= ST_NONCE; tag_reg <= ST_TAG;
                 feed_ad <= 2; feed_msg <= 2; feed_more <= 1'b1; st_oidx <= 1'b0;
+                feeding_ad <= 1'b1; sec_last <= 1'b0;
                 state <= S_KEY;
             end
             S_RUN: begin
@@ -514,7 +545,7 @@ module agilis_lane #(
 
     // ---- registered stages: DMA requests, core control, the input queue ---------
     wire cq_take  = cq_v0 && core_in_ready;
-    wire cq_clear = (state == S_IDLE) || (state == S_CHECK) || (state == S_ABORT) || (state == S_ST_START);
+    wire cq_clear = (state == S_IDLE) || (state == S_CHECK) || (state == S_PREP) || (state == S_ABORT) || (state == S_ST_START);
     wire [15:0] feed_keep = sec_keep;
     always @(posedge clk) begin
         core_rst   <= rst || (state == S_ABORT) || (st_mode && st_watchdog == 12'hFFF);

@@ -112,12 +112,22 @@ pub fn lanes_needed(row: &CoreRow) -> Option<u32> {
     model::lanes_for(PCIE_GEN2_X4_GBPS, bpc * row.synth.depth.fmax_mhz)
 }
 
-/// The configuration of `algorithm` that reaches line rate with the fewest LUTs.
+/// The clock the lab card runs its lanes at by default: the PCIe bridge's
+/// 128-bit user clock (docs/lab-card.md). A core faster than this gains
+/// nothing inside the lane array.
+pub const CARD_CLOCK_MHZ: f64 = 125.0;
+
+/// The configuration of `algorithm` that reaches line rate with the fewest
+/// LUTs, each core at min(its own clock, CARD_CLOCK_MHZ).
 pub fn best_for_line_rate<'a>(cores: &'a [CoreRow], algorithm: &str) -> Option<&'a CoreRow> {
+    let lanes_at_card_clock = |r: &CoreRow| {
+        let bpc = r.bits_per_cycle_long()?;
+        model::lanes_for(PCIE_GEN2_X4_GBPS, bpc * r.synth.depth.fmax_mhz.min(CARD_CLOCK_MHZ))
+    };
     cores
         .iter()
         .filter(|r| r.algorithm == algorithm && r.cycles.is_some())
-        .filter_map(|r| lanes_needed(r).map(|n| (r, n as u64 * r.synth.resources.luts, n)))
+        .filter_map(|r| lanes_at_card_clock(r).map(|n| (r, n as u64 * r.synth.resources.luts, n)))
         .min_by(|a, b| a.1.cmp(&b.1).then(a.2.cmp(&b.2)))
         .map(|(r, _, _)| r)
 }
