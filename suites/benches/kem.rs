@@ -2,12 +2,14 @@
 //! beside the underlying crates called directly on the same byte inputs, so
 //! the registry's dispatch overhead can be read off one run.
 //!
-//! Ids: `kem/<alg>/<keygen|encaps|decaps>/agilis` and, for ML-KEM-768 and
-//! X25519, `.../direct`: the underlying crate (libcrux-ml-kem, x25519-dalek)
-//! doing the same work from the same bytes (expand the seed or check the
-//! key, draw randomness from the OS, operate). For ML-KEM-768 also
-//! `.../rustcrypto-prepared`: RustCrypto `ml-kem` with key objects made
-//! once, outside the timing, as a peer.
+//! Ids: `kem/<alg>/<keygen|encaps|decaps>/agilis` and, for ML-KEM-768,
+//! `.../direct`: the underlying crate (libcrux-ml-kem) doing the same work
+//! from the same bytes (expand the seed or check the key, draw randomness
+//! from the OS, operate). For ML-KEM-768 also `.../rustcrypto-prepared`:
+//! RustCrypto `ml-kem` with key objects made once, outside the timing, as a
+//! peer. For X25519 `.../peer-dalek`: the same work with x25519-dalek's
+//! ladder, the backend agilis uses without the `aws-lc` feature (with it,
+//! agilis uses aws-lc's X25519).
 //!
 //! Run: `cargo bench -p agilis-suites --bench kem -- --warm-up-time 1 --measurement-time 3`
 
@@ -100,7 +102,7 @@ fn direct_x25519(c: &mut Criterion) {
     let sk = random::<32>();
     let pk = x25519_dalek::x25519(sk, x25519_dalek::X25519_BASEPOINT_BYTES);
     let mut g = c.benchmark_group("kem/x25519");
-    g.bench_function("encaps/direct", |b| {
+    g.bench_function("encaps/peer-dalek", |b| {
         b.iter(|| {
             let e = random::<32>();
             black_box((
@@ -109,7 +111,7 @@ fn direct_x25519(c: &mut Criterion) {
             ))
         })
     });
-    g.bench_function("decaps/direct", |b| {
+    g.bench_function("decaps/peer-dalek", |b| {
         b.iter(|| black_box(x25519_dalek::x25519(black_box(sk), black_box(pk))))
     });
     g.finish();

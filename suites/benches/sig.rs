@@ -1,14 +1,17 @@
 //! Signature benchmarks: keygen, sign and verify of every registered
 //! signature through `sig::scheme`, plus ML-DSA-65 and Ed25519 called
 //! directly (pqcrypto-mldsa, ed25519-dalek) to show the dispatch overhead.
-//! ML-DSA-65 verification is measured both with the binding's own choice of
-//! backend and with the portable verifier `sig` uses.
+//! ML-DSA-65 verification is measured with each verifier `sig` uses and with
+//! the binding's own choice of backend.
 //!
 //! Ids: `sig/<alg>/<keygen|sign|verify>/agilis`; `sig/ml-dsa-65/sign/direct`,
-//! `.../verify/direct-portable` (the verifier agilis calls) and
-//! `.../verify/peer-avx2` (the binding's AVX2 verifier, which agilis does not
-//! use); `sig/ed25519/{sign,verify}/direct` (ed25519-dalek from the same seed
-//! and public-key bytes) and `.../direct-prepared` (key objects made once).
+//! `.../verify/direct-aws-lc` (what agilis calls for the empty context with
+//! the `aws-lc` feature), `.../verify/direct-portable` (PQClean's portable
+//! verifier, what agilis calls otherwise) and `.../verify/peer-avx2` (the
+//! binding's AVX2 verifier, which agilis does not use);
+//! `sig/ed25519/{sign,verify}/direct` (ed25519-dalek from the same seed and
+//! public-key bytes; agilis verifies with it, and signs with it only without
+//! the `aws-lc` feature) and `.../direct-prepared` (key objects made once).
 //!
 //! `cargo bench -p agilis-suites --bench sig -- --warm-up-time 1 --measurement-time 3`
 
@@ -75,7 +78,19 @@ fn direct(c: &mut Criterion) {
                 .unwrap()
             })
         });
-        // the portable verifier `sig` calls
+        // aws-lc, which `sig` calls for the empty context with the `aws-lc` feature
+        group.bench_function("verify/direct-aws-lc", |b| {
+            let key = aws_lc_rs::signature::UnparsedPublicKey::new(
+                &aws_lc_rs::signature::ML_DSA_65,
+                pk.as_bytes(),
+            );
+            b.iter(|| {
+                black_box(&key)
+                    .verify(black_box(&MESSAGE), black_box(signature.as_bytes()))
+                    .unwrap()
+            })
+        });
+        // PQClean's portable verifier, which `sig` calls otherwise
         group.bench_function("verify/direct-portable", |b| {
             let (sig, pk) = (signature.as_bytes(), pk.as_bytes());
             b.iter(|| {

@@ -46,6 +46,10 @@ use crate::error::check_len;
 use crate::registry::{self, Kind, Sizes, codepoint as cp};
 use crate::{Algorithm, Error, Result, SecretBytes, rng};
 
+mod scalarmult;
+
+use scalarmult::{x25519, x25519_base};
+
 /// A KEM key pair.
 #[derive(Debug)]
 pub struct KemKeyPair {
@@ -258,17 +262,6 @@ static ML_KEM_768: MlKem768Scheme = MlKem768Scheme;
 static ML_KEM_1024: MlKem1024Scheme = MlKem1024Scheme;
 
 // ---------------------------------------------------------------- X25519
-
-/// X25519(k, u) per RFC 7748.
-fn x25519(k: &[u8; 32], u: &[u8; 32]) -> Zeroizing<[u8; 32]> {
-    Zeroizing::new(x25519_dalek::x25519(*k, *u))
-}
-
-/// `X25519(k, 9)`, through the fixed-base table of the Edwards form (the
-/// same clamping and result as the ladder on the base point, ~3x faster).
-fn x25519_base(k: &[u8; 32]) -> [u8; 32] {
-    x25519_dalek::PublicKey::from(&x25519_dalek::StaticSecret::from(*k)).to_bytes()
-}
 
 fn array32(what: &'static str, bytes: &[u8]) -> Result<[u8; 32]> {
     bytes.try_into().map_err(|_| Error::InvalidLength {

@@ -371,7 +371,7 @@ const SLH_DSA_SHAKE_256F_SIZES: Sizes = sig(64, 128, 49856);
 
 const ML_KEM: &str = "FIPS 203 ML-KEM; libcrux-ml-kem (formally verified, AVX2 chosen at run time), secret key stored as the 64-byte seed (d, z)";
 const HQC: &str = "HQC (code-based, NIST-selected 2025); pqcrypto-hqc (PQClean C)";
-const ML_DSA: &str = "FIPS 204 ML-DSA (pure, empty context); pqcrypto-mldsa (PQClean C): AVX2 key generation and signing, portable verification (the AVX2 verifier of 0.1.2 lacks the z bound check)";
+const ML_DSA: &str = "FIPS 204 ML-DSA (pure, empty context); pqcrypto-mldsa (PQClean C): AVX2 key generation and signing; verification by aws-lc (std, feature aws-lc), else PQClean's portable code (the AVX2 verifier of 0.1.2 lacks the z bound check)";
 const FALCON: &str = "Falcon (NTRU lattice, FN-DSA candidate); pqcrypto-falcon (PQClean C)";
 const SLH_DSA: &str = "FIPS 205 SLH-DSA, SHAKE, fast variant; RustCrypto slh-dsa";
 const KEM_COMBINER: &str = "agilis generic KEM combiner v1: SHA3-256 over both secrets, ciphertexts and public keys, domain-separated by code point";
@@ -422,7 +422,7 @@ pub static ALGORITHMS: &[Algorithm] = &[
         category: 1,
         post_quantum: false,
         sizes: X25519_SIZES,
-        implementation: "RFC 7748 X25519 as an ephemeral-static KEM (ct = ephemeral public key, ss = DH output, all-zero output rejected); x25519-dalek",
+        implementation: "RFC 7748 X25519 as an ephemeral-static KEM (ct = ephemeral public key, ss = DH output, all-zero output rejected); aws-lc (std, feature aws-lc), x25519-dalek otherwise",
     },
     Algorithm {
         name: "hqc-128",
@@ -522,7 +522,7 @@ pub static ALGORITHMS: &[Algorithm] = &[
         category: 1,
         post_quantum: false,
         sizes: ED25519_SIZES,
-        implementation: "RFC 8032 Ed25519 (strict verification); ed25519-dalek",
+        implementation: "RFC 8032 Ed25519 (strict verification); ed25519-dalek, signing by aws-lc (std, feature aws-lc)",
     },
     Algorithm {
         name: "slh-dsa-shake-128f",
