@@ -126,8 +126,14 @@ module agilis_ring #(
     end
     reg  [N_LANES-1:0] kind_q;      // kind_lanes of the descriptor, registered
     reg                d_slot_ok_q;
-    wire [N_LANES-1:0] cand = lane_idle & kind_q;
-    wire [N_LANES-1:0] cand_first = cand & (~cand + 1'b1);     // lowest set bit
+    // The idle lanes of the descriptor's kind, registered: F_DISPATCH comes
+    // at least a cycle after F_DECODE and after any earlier dispatch, so the
+    // register is current then (no lane turns busy but by the ring's go).
+    reg  [N_LANES-1:0] cand;
+    wire [N_LANES-1:0] cand_first;                              // lowest set bit
+    /* verilator lint_off PINCONNECTEMPTY */
+    agilis_first_one #(.W(N_LANES)) u_first (.v(cand), .y(cand_first), .below());
+    /* verilator lint_on PINCONNECTEMPTY */
     assign go = go_q;
 
     // descriptor addresses, registered: fetch is stable for a cycle before F_AR
@@ -173,6 +179,7 @@ module agilis_ring #(
     always @(posedge clk) begin
         fetch_addr <= slot_addr(fetch);
         kind_q     <= kind_lanes;
+        cand       <= lane_idle & kind_q;
         d_slot_ok_q <= d_slot_ok;
         stat_addr  <= slot_addr(c_idx) + ST_BEAT * 16;
         active_q   <= !rst && (en || (fetch != cons) || !quiet || imm_valid);

@@ -355,7 +355,10 @@ module agilis_top #(
     wire ren_bad     = ctl_ren_on && !ren_busy && !(size_ok && base_ok);
     wire ring_start  = ctl_ren_on && !ren_busy && !ren_bad;
     wire ctl_st      = ctl_wr && !ctl_sr && wd[AGILIS_CONTROL_SELFTEST] && !st_busy;
-    wire st_refused  = ctl_st && (lanes_busy || ring_busy_any || ring_start);
+    // (a write that also enables the ring refuses the self-test whether or
+    // not the ring starts: the ring is not inactive then, and the decision
+    // does not wait for the ring's checks)
+    wire st_refused  = ctl_st && (lanes_busy || ring_busy_any || ctl_ren_on);
     wire st_go       = ctl_st && !st_refused;
     reg  st_go_q, ring_start_q;    // to the lanes / the ring, from flip-flops
     wire ring_cfg_wr = ws_rbl || ws_rbh || ws_rsize;
