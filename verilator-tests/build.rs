@@ -18,7 +18,7 @@ struct Model {
     shim: &'static str,
 }
 
-const ASCON_RTL: &[&str] = &["ascon_"];
+const ASCON_RTL: &[&str] = &["ascon_", "agilis_cells"];
 const AES_RTL: &[&str] = &["aes256_gcm", "aes_", "ghash_"];
 const TOP_RTL: &[&str] = &["agilis_", "ascon_", "aes256_gcm", "aes_", "ghash_"];
 

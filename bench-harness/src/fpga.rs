@@ -170,7 +170,7 @@ fn module_exists(files: &[PathBuf], module: &str) -> bool {
 /// The core configurations (phase 1).
 fn core_jobs(args: &Args) -> Result<Vec<SynthJob>, String> {
     let rtl = workspace_root().join("hdl/rtl");
-    let ascon = rtl_files(&rtl, &["ascon_"])?;
+    let ascon = rtl_files(&rtl, &["ascon_", "agilis_cells"])?;
     let aes = rtl_files(&rtl, &["aes256_gcm", "aes_", "ghash_"])?;
     let mut jobs = Vec::new();
     if module_exists(&ascon, "ascon_aead128") {

@@ -1,28 +1,8 @@
-// Small cells of the lane array's control, each mapped on its own
-// (keep_hierarchy), so that Yosys's area recovery over the whole design
-// cannot stretch them into serial chains of LUTs (see ascon_cells.v).
+// Small control cells, each mapped on its own (keep_hierarchy), so that
+// Yosys's area recovery over a whole design cannot stretch them into serial
+// chains of LUTs: an OR over up to 36 bits stays a two-level tree, a pick one
+// LUT per bit. Used by the Ascon core and by the lane array.
 /* verilator lint_off DECLFILENAME */
-
-// |a, W <= 36: a two-level tree of LUT6s
-(* keep_hierarchy *)
-module agilis_any #(
-    parameter integer W = 17
-) (
-    input  wire [W-1:0] a,
-    output wire         y
-);
-    localparam integer G = (W + 5) / 6;
-    wire [G-1:0] part;
-    genvar g;
-    generate
-        for (g = 0; g < G; g = g + 1) begin : g_part
-            localparam integer LO = 6 * g;
-            localparam integer HI = (6 * g + 5 < W) ? 6 * g + 5 : W - 1;
-            agilis_or6 #(.W(HI - LO + 1)) u_part (.a(a[HI:LO]), .y(part[g]));
-        end
-    endgenerate
-    agilis_or6 #(.W(G)) u_all (.a(part), .y(y));
-endmodule
 
 // |a, W <= 6: one LUT
 (* keep_hierarchy *)
@@ -35,8 +15,52 @@ module agilis_or6 #(
     assign y = |a;
 endmodule
 
+// The OR of each six-bit slice of a, one LUT each (slice g: a[6g+5:6g])
+module agilis_or_slices #(
+    parameter integer W = 17
+) (
+    input  wire [W-1:0]       a,
+    output wire [(W+5)/6-1:0] slice
+);
+    genvar g;
+    generate
+        for (g = 0; g < (W + 5) / 6; g = g + 1) begin : g_slice
+            localparam integer LO = 6 * g;
+            localparam integer HI = (6 * g + 5 < W) ? 6 * g + 5 : W - 1;
+            agilis_or6 #(.W(HI - LO + 1)) u_or (.a(a[HI:LO]), .y(slice[g]));
+        end
+    endgenerate
+endmodule
+
+// |a, W <= 36: a two-level tree of LUT6s
+(* keep_hierarchy *)
+module agilis_any #(
+    parameter integer W = 17
+) (
+    input  wire [W-1:0] a,
+    output wire         y
+);
+    localparam integer G = (W + 5) / 6;
+    wire [G-1:0] slice;
+    agilis_or_slices #(.W(W)) u_slices (.a(a), .slice(slice));
+    agilis_or6 #(.W(G)) u_all (.a(slice), .y(y));
+endmodule
+
+// b && ~|a, W <= 5: one LUT (with agilis_or_slices, "a wide value is zero
+// and b" in two levels)
+(* keep_hierarchy *)
+module agilis_and_none #(
+    parameter integer W = 5
+) (
+    input  wire [W-1:0] a,
+    input  wire         b,
+    output wire         y
+);
+    assign y = b && ~|a;
+endmodule
+
 // The lowest set bit of v, one-hot (W <= 36), and the bits above it (a set
-// bit of v lies below): from six-bit group ORs, three LUT levels at most.
+// bit of v lies below): from six-bit slice ORs, three LUT levels at most.
 (* keep_hierarchy *)
 module agilis_first_one #(
     parameter integer W = 17
@@ -47,15 +71,11 @@ module agilis_first_one #(
 );
     localparam integer G = (W + 5) / 6;
     /* verilator lint_off UNUSEDSIGNAL */
-    wire [G-1:0] grp;  // group g has a set bit (the last one is not needed)
+    wire [G-1:0] grp;  // slice g has a set bit (the last one is not needed)
     /* verilator lint_on UNUSEDSIGNAL */
-    genvar g, i;
+    agilis_or_slices #(.W(W)) u_slices (.a(v), .slice(grp));
+    genvar i;
     generate
-        for (g = 0; g < G; g = g + 1) begin : g_grp
-            localparam integer LO = 6 * g;
-            localparam integer HI = (6 * g + 5 < W) ? 6 * g + 5 : W - 1;
-            agilis_or6 #(.W(HI - LO + 1)) u_grp (.a(v[HI:LO]), .y(grp[g]));
-        end
         for (i = 0; i < W; i = i + 1) begin : g_bit
             localparam integer GI = i / 6;
             wire in_group, in_groups;
@@ -73,4 +93,38 @@ module agilis_first_one #(
             assign y[i] = v[i] && !below[i];
         end
     endgenerate
+endmodule
+
+// Round robin among W requesters: the first eligible one after the last pick
+// (`after` marks those), else the first eligible; `pick_after` marks the
+// requesters after the new pick (for the next round). One-hot throughout.
+module agilis_rr_pick #(
+    parameter integer W = 5
+) (
+    input  wire [W-1:0] elig,
+    input  wire [W-1:0] after,
+    output wire [W-1:0] pick,
+    output wire [W-1:0] pick_after
+);
+    wire [W-1:0] elig_after = elig & after;
+    wire [W-1:0] first_after, first, below_after, below;
+    wire         any_after;
+    agilis_first_one #(.W(W)) u_fa (.v(elig_after), .y(first_after), .below(below_after));
+    agilis_first_one #(.W(W)) u_f (.v(elig), .y(first), .below(below));
+    agilis_any #(.W(W)) u_any (.a(elig_after), .y(any_after));
+    assign pick = any_after ? first_after : first;
+    assign pick_after = any_after ? below_after : below;
+endmodule
+
+// y = pick_a ? a : pick_b ? b : c, one LUT5
+(* keep_hierarchy *)
+module agilis_pick3 (
+    input  wire pick_a,
+    input  wire pick_b,
+    input  wire a,
+    input  wire b,
+    input  wire c,
+    output wire y
+);
+    assign y = pick_a ? a : pick_b ? b : c;
 endmodule

@@ -99,31 +99,17 @@ module agilis_dma #(
     // the channel registers, and the cycle after that it sees ar_ack / aw_ack
     // (registered). A requester is not picked again while it holds a grant or
     // sees its acknowledgement; a grant whose request went away is dropped.
-    // Round robin: `*_after` marks the requesters after the last one picked;
-    // the pick is the first eligible among them, else the first eligible.
-    // Both are one-hot prefix tests, so the pick is a few LUT levels deep
-    // whatever NR is.
+    // Round robin (agilis_rr_pick): `*_after` marks the requesters after the
+    // last one picked; the pick is the first eligible among them, else the
+    // first eligible, a few LUT levels deep whatever NR is.
     reg [NR-1:0] ar_after, aw_after;
     reg [NR-1:0] ar_gnt, aw_gnt, ar_ack_q, aw_ack_q;
     reg          ar_gv, aw_gv;
     wire [NR-1:0] ar_elig = ar_req & ~ar_gnt & ~ar_ack_q;
     wire [NR-1:0] aw_elig = aw_req & ~aw_gnt & ~aw_ack_q;
-    wire [NR-1:0] ar_elig_after = ar_elig & ar_after;
-    wire [NR-1:0] aw_elig_after = aw_elig & aw_after;
-    wire [NR-1:0] ar_first_after, ar_first, aw_first_after, aw_first;
-    wire [NR-1:0] ar_below_after, ar_below, aw_below_after, aw_below;
-    wire          ar_any_after, aw_any_after;
-    agilis_first_one #(.W(NR)) u_ar_fa (.v(ar_elig_after), .y(ar_first_after), .below(ar_below_after));
-    agilis_first_one #(.W(NR)) u_ar_f (.v(ar_elig), .y(ar_first), .below(ar_below));
-    agilis_first_one #(.W(NR)) u_aw_fa (.v(aw_elig_after), .y(aw_first_after), .below(aw_below_after));
-    agilis_first_one #(.W(NR)) u_aw_f (.v(aw_elig), .y(aw_first), .below(aw_below));
-    agilis_any #(.W(NR)) u_ar_any (.a(ar_elig_after), .y(ar_any_after));
-    agilis_any #(.W(NR)) u_aw_any (.a(aw_elig_after), .y(aw_any_after));
-    wire [NR-1:0] ar_pick = ar_any_after ? ar_first_after : ar_first;
-    wire [NR-1:0] aw_pick = aw_any_after ? aw_first_after : aw_first;
-    // the requesters after the pick: those with an eligible one below them
-    wire [NR-1:0] ar_pick_after = ar_any_after ? ar_below_after : ar_below;
-    wire [NR-1:0] aw_pick_after = aw_any_after ? aw_below_after : aw_below;
+    wire [NR-1:0] ar_pick, ar_pick_after, aw_pick, aw_pick_after;
+    agilis_rr_pick #(.W(NR)) u_ar_pick (.elig(ar_elig), .after(ar_after), .pick(ar_pick), .pick_after(ar_pick_after));
+    agilis_rr_pick #(.W(NR)) u_aw_pick (.elig(aw_elig), .after(aw_after), .pick(aw_pick), .pick_after(aw_pick_after));
     wire          ar_found = (ar_elig != 0);
     wire          aw_found = (aw_elig != 0);
 

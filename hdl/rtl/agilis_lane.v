@@ -121,6 +121,7 @@ module agilis_lane #(
     reg         st_mode, st_phase, st_ok;
     reg         st_cmp_v;          // the beat compared last cycle was taken in self-test mode
     reg  [15:0] st_cmp_diff;       // ... and these bytes of it differ from the known answer
+    wire        st_cmp_bad = st_cmp_v && (st_cmp_diff != 16'd0);
     integer     sb;
     reg         st_oidx;
     assign st_running = st_mode;
@@ -231,8 +232,7 @@ module agilis_lane #(
             for (i = 0; i < 16; i = i + 1) tail_keep[i] = (len_mod == 4'd0) || (i < len_mod);
         end
     endfunction
-    wire [15:0] sec_keep = !sec_last ? 16'hFFFF
-                         : feeding_ad ? tail_keep(c_ad_len[3:0]) : tail_keep(c_msg_len[3:0]);
+    wire [15:0] sec_keep = sec_last ? tail_keep(feeding_ad ? c_ad_len[3:0] : c_msg_len[3:0]) : 16'hFFFF;
     // self-test input: beat 0 or 1 of the AD, or of the PT (encrypt) / CT (decrypt)
     wire [255:0] st_msg_vec = st_phase ? ST_CT : ST_PT;
     wire st_beat = sec_last;    // 2-beat sections: left 2 -> beat 0, left 1 -> beat 1
@@ -282,6 +282,8 @@ module agilis_lane #(
         end
     endfunction
     wire [127:0] out_masked = core_out_data & keep_mask(core_out_keep);
+    wire core_out_beat = core_out_valid && c_out_ready;   // the core hands over an output beat
+    wire st_out_beat = st_mode && core_out_beat;          // ... in the self-test
     wire [127:0] st_expect = (st_phase ? ST_PT[st_oidx*128 +: 128] : ST_CT[st_oidx*128 +: 128]) & keep_mask(core_out_keep);
 
     always @* begin
@@ -291,7 +293,7 @@ module agilis_lane #(
         if (state == S_TAG && p_dec && !rf_empty) rf_pop = 1'b1;
         if (feed_load && !st_mode) rf_pop = 1'b1;
         if (state == S_ABORT && !rf_empty) rf_pop = 1'b1;
-        if (!st_mode && core_out_valid && c_out_ready) wf_push = 1'b1;
+        if (!st_mode && core_out_beat) wf_push = 1'b1;
         if (state == S_TAGOUT && !wf_full) begin wf_push = 1'b1; wf_din = core_tag_out; end
     end
 
@@ -397,11 +399,11 @@ module agilis_lane #(
             // the cycle after; `done` comes at least a cycle after the last
             // beat, and the verdict at done also takes the slices compared
             // in that cycle.
-            st_cmp_v <= st_mode && core_out_valid && c_out_ready;
+            st_cmp_v <= st_out_beat;
             for (sb = 0; sb < 16; sb = sb + 1)
                 st_cmp_diff[sb] <= (out_masked[8*sb +: 8] != st_expect[8*sb +: 8]);
-            if (st_mode && core_out_valid && c_out_ready) st_oidx <= ~st_oidx;
-            if (st_cmp_v && st_cmp_diff != 16'd0) st_ok <= 1'b0;
+            if (st_out_beat) st_oidx <= ~st_oidx;
+            if (st_cmp_bad) st_ok <= 1'b0;
             if (st_mode) st_watchdog <= st_watchdog + 1'b1;
 
             case (state)
@@ -487,7 +489,7 @@ module agilis_lane #(
                             state <= S_ST_START;
                         end else begin
                             // (with the beat compared in this cycle, if any)
-                            st_pass <= st_ok && !(st_cmp_v && st_cmp_diff != 16'd0) && !core_err && core_tag_ok;
+                            st_pass <= st_ok && !st_cmp_bad && !core_err && core_tag_ok;
                             st_mode <= 1'b0;
                             state <= S_IDLE;
                         end

@@ -15,7 +15,8 @@
 // clock is set by the datapath: one input-layer LUT, then the S-box and
 // linear layer of each round. The lengths are registered as descriptors in
 // the cycle before `start` (so they must be stable then: hdl/README.md).
-// The small cells of ascon_cells.v keep a few wide tests shallow.
+// The small cells of agilis_cells.v and ascon_cells.v keep a few wide tests
+// shallow.
 //
 // Two halves: the *assembler* turns the input stream into the exact sequence
 // of blocks the mode processes (AD blocks incl. the padding block, then
@@ -87,8 +88,8 @@ module ascon_aead128 #(
     localparam integer D_TMASK = DW;                       // sd only: b < L mod 16
     localparam integer D_TPAD = DW + 16;                   // sd only: b == L mod 16
     localparam integer SW = DW + 32;
-    // Each flag is (len[31:6] == 0) && f(len[5:0]): one LUT (ascon_and6) of
-    // the five slices of the zero test and f (ascon_len_low_flags).
+    // Each flag is (len[31:6] == 0) && f(len[5:0]): one LUT (agilis_and_none)
+    // of the five slice ORs of len[31:6] and f (ascon_len_low_flags).
     localparam integer NF = 6;  // EQ1, EQ2, !NZ, !GE16, LAST, DRAINED
     function [DW-1:0] section;
         input [31:0]   len;
@@ -205,8 +206,7 @@ module ascon_aead128 #(
     // the next values of what it depends on). `bad` is not in it: a bad beat
     // kills the message, and every register consume reaches is cleared or
     // reloaded then (x a cycle later, through x_clr).
-    reg    consume_r;
-    wire   consume = consume_r;
+    reg    consume;
 
     wire   fin_go = st_fin && !o_valid;
     wire   perm_end = perm_last;  // perm_last is only ever set in st_perm
@@ -261,10 +261,9 @@ module ascon_aead128 #(
     // A block starts at `start` (the first section), when a section goes on,
     // and when the message follows the AD; it takes min(v, 16) bytes.
     // to_msg: the AD's final block is absorbed now. Its own flip-flop, set
-    // with consume_r: a_final and a_ad hold still from the cycle before a
+    // with consume: a_final and a_ad hold still from the cycle before a
     // consume (the block started two or more cycles earlier).
-    reg        to_msg_r;
-    wire       to_msg = to_msg_r;
+    reg        to_msg;
     wire       blk_start = !kill && (go || (consume && !a_final) || to_msg);
     // The lengths are stable from the cycle before `start` (the core
     // contract), so their section descriptors are registered every cycle
@@ -272,17 +271,16 @@ module ascon_aead128 #(
     // msg_sec, loaded while idle, is then held for the switch from the AD.
     reg  [SW-1:0] ad_pre, msg_sec;
     reg           ad_none;
-    wire [4:0]    ad_hi0, msg_hi0;  // slices of len[31:6] == 0
+    wire [4:0]    ad_hi, msg_hi;  // six-bit slice ORs of len[31:6]
     wire [NF-1:0] ad_lo, msg_lo, ad_hf, msg_hf;
     ascon_len_low_flags #(.BB(BB)) u_ad_lo (.lo(ad_len[5:0]), .f(ad_lo));
     ascon_len_low_flags #(.BB(BB)) u_msg_lo (.lo(msg_len[5:0]), .f(msg_lo));
-    wire          nb_hz;
-    ascon_zero_parts #(.W(26)) u_ad_hi0 (.a(ad_len[31:6]), .part(ad_hi0));
-    ascon_zero_parts #(.W(26)) u_msg_hi0 (.a(msg_len[31:6]), .part(msg_hi0));
+    agilis_or_slices #(.W(26)) u_ad_hi (.a(ad_len[31:6]), .slice(ad_hi));
+    agilis_or_slices #(.W(26)) u_msg_hi (.a(msg_len[31:6]), .slice(msg_hi));
     generate
         for (j = 0; j < NF; j = j + 1) begin : g_flags
-            ascon_and6 u_ad (.a({ad_lo[j], ad_hi0}), .z(ad_hf[j]));
-            ascon_and6 u_msg (.a({msg_lo[j], msg_hi0}), .z(msg_hf[j]));
+            agilis_and_none #(.W(5)) u_ad (.a(ad_hi), .b(ad_lo[j]), .y(ad_hf[j]));
+            agilis_and_none #(.W(5)) u_msg (.a(msg_hi), .b(msg_lo[j]), .y(msg_hf[j]));
         end
     endgenerate
     always @(posedge clk) begin
@@ -290,9 +288,6 @@ module ascon_aead128 #(
         ad_none <= ad_hf[5];
         if (idle_cfg) msg_sec <= decoded(section(msg_len, msg_hf));
     end
-    // whether the block that starts now is its section's final one
-    wire          v_final = go ? !(ad_none ? msg_sec[D_GE16] : ad_pre[D_GE16])
-                          : to_msg ? !msg_sec[D_GE16] : !sd[D_GE16];
     // sd's next value: the first section while idle, the message section at
     // the switch from the AD, and after a beat a whole beat leaves nb - 1
     // and the last leaves nothing. (No beat is taken while idle or at the
@@ -315,19 +310,24 @@ module ascon_aead128 #(
         end else begin
             sd_beat[D_NB +: NBW] = sd[D_NB +: NBW] - 1'b1;
             sd_beat[D_EQ1] = sd[D_EQ2];
-            sd_beat[D_EQ2] = nb_hz && (sd[D_NB +: 2] == 2'd3);
+            sd_beat[D_EQ2] = !nb_hi && (sd[D_NB +: 2] == 2'd3);
             sd_beat[D_NZ] = !sd[D_EQ1];
             sd_beat[D_GE16] = (BB == 16) ? !sd[D_EQ1] : (!sd[D_EQ1] && !sd[D_EQ2]);
             sd_beat[D_LAST] = sd[D_EQ1] || (sd[D_EQ2] && sd[D_TB0]);
         end
     end
-    ascon_zero #(.W(NBW - 2)) u_nb_hz (.a(sd[D_NB + 2 +: NBW - 2]), .z(nb_hz));
+    wire          nb_hi;          // nb >= 4
+    agilis_any #(.W(NBW - 2)) u_nb_hi (.a(sd[D_NB + 2 +: NBW - 2]), .y(nb_hi));
     generate
         for (j = 0; j < SW; j = j + 1) begin : g_sd_pick
-            ascon_pick3 u_pick (.pick_a(sd_sel_msg), .pick_b(st_idle), .a(msg_sec[j]), .b(ad_pre[j]),
-                                .c(sd_beat[j]), .y(sd_d[j]));
+            agilis_pick3 u_pick (.pick_a(sd_sel_msg), .pick_b(st_idle), .a(msg_sec[j]), .b(ad_pre[j]),
+                                 .c(sd_beat[j]), .y(sd_d[j]));
         end
     endgenerate
+    // whether the block that starts now is its section's final one: sd's
+    // next value has fewer than 16 bytes left (a block starts at go and at
+    // the switch, where sd loads, and at a consume, where it holds)
+    wire          v_final = !(sd_load ? sd_d[D_GE16] : sd[D_GE16]);
     // Round indices step by R within a permutation. rnd_step holds rnd + R
     // ready, so the next index is one multiplexer behind the enable.
     wire       adv_ctl = st_perm || consume;
@@ -353,21 +353,21 @@ module ascon_aead128 #(
     // In the setup cycle sd describes the bytes of the new block's section
     // still to come.
     wire       setup_empty = sd[D_DRAINED];
-    wire       n_full = blk_start ? 1'b1
-                      : setup ? setup_empty
-                      : take ? ((BUS == 128) || one_beat || half)
-                      : full;
+    // the block holds every byte it takes, next cycle (a new block's start
+    // aside)
+    wire       blk_full_next = setup ? setup_empty
+                             : take ? ((BUS == 128) || one_beat || half)
+                             : full;
+    wire       n_full = blk_start || blk_full_next;
     // in_ready's flip-flop: n_full is 1 after a block start (go, consume),
     // and a_ad || a_msg is 0 while idle, so neither needs decoding here.
-    wire       n_rdy = !kill && (a_ad || a_msg) && !consume
-                     && !(setup ? setup_empty : take ? ((BUS == 128) || one_beat || half) : full);
-    wire       n_o_valid = !kill && ((consume && a_msg && lt_need[0])
-                                     || (o_valid && !(o_fire && !(BUS == 64 && !o_hi && o_keep[8]))));
+    wire       n_rdy = !kill && (a_ad || a_msg) && !consume && !blk_full_next;
+    // the output buffer still holds a block next cycle (before any refill)
+    wire       o_stays = o_valid && !(o_fire && !(BUS == 64 && !o_hi && o_keep[8]));
+    wire       n_o_valid = !kill && ((consume && a_msg && lt_need[0]) || o_stays);
     wire       n_bad = !kill && beat_bad;
-    wire       n_consume = n_st_block
-                  && (setup ? setup_empty : take ? ((BUS == 128) || one_beat || half) : full)
-                  && ((a_ad && !(consume && a_final))
-                      || !(o_valid && !(o_fire && !(BUS == 64 && !o_hi && o_keep[8]))));
+    wire       n_consume = n_st_block && blk_full_next
+                  && ((a_ad && !(consume && a_final)) || !o_stays);
     integer    b;
 
     always @(posedge clk) begin
@@ -422,8 +422,8 @@ module ascon_aead128 #(
         bad <= n_bad;
         // Only the cases that can lead to st_block count here: after go,
         // a consume or a block start the state is st_perm.
-        consume_r <= n_consume;
-        to_msg_r <= n_consume && a_final && a_ad;
+        consume <= n_consume;
+        to_msg <= n_consume && a_final && a_ad;
         done <= !rst && (bad || fin_go);
 
         // -------- state --------
