@@ -529,7 +529,7 @@ fn establish(
             .collect(),
     };
     let (send, recv) = if initiator { (i2r, r2i) } else { (r2i, i2r) };
-    Session::new(
+    Session::from_traffic_secrets(
         info,
         cfg.policy.clone(),
         cfg.engine.clone(),

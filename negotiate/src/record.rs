@@ -303,7 +303,14 @@ pub(crate) fn policy_verdict(policy: &Policy, info: &SessionInfo, send_aead: u16
 }
 
 impl Session {
-    pub(crate) fn new(
+    /// A session from traffic secrets agreed elsewhere.
+    ///
+    /// The handshake ([`crate::Initiator`], [`crate::Responder`]) is the
+    /// normal way in. This constructor serves other key agreements, fuzzing
+    /// and tests: `send_secret` and `recv_secret` must be fresh secrets of the
+    /// KDF's hash length, distinct per direction, the peer's `recv_secret`
+    /// equal to our `send_secret`, and never given to a second session.
+    pub fn from_traffic_secrets(
         info: SessionInfo,
         policy: Policy,
         engine: Arc<dyn Engine>,
@@ -340,25 +347,6 @@ impl Session {
             received_close: false,
             sent_under: Vec::new(),
         })
-    }
-
-    /// A session from traffic secrets agreed elsewhere.
-    ///
-    /// The handshake ([`crate::Initiator`], [`crate::Responder`]) is the
-    /// normal way in. This constructor serves other key agreements, fuzzing
-    /// and tests: `send_secret` and `recv_secret` must be fresh secrets of the
-    /// KDF's hash length, distinct per direction, the peer's `recv_secret`
-    /// equal to our `send_secret`, and never given to a second session.
-    pub fn from_traffic_secrets(
-        info: SessionInfo,
-        policy: Policy,
-        engine: Arc<dyn Engine>,
-        limits: RecordLimits,
-        send_secret: SecretBytes,
-        recv_secret: SecretBytes,
-        now: u64,
-    ) -> Result<Session> {
-        Session::new(info, policy, engine, limits, send_secret, recv_secret, now)
     }
 
     /// What was negotiated.

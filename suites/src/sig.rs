@@ -326,13 +326,12 @@ macro_rules! ml_dsa_ops {
             /// on x86-64: it omits the bound on z and has the use_hint bug
             /// (see the module docs).
             pub(super) fn verify(pk: &[u8], msg: &[u8], ctx: &[u8], sig: &[u8]) -> Result<()> {
-                // The C code reads exactly this many public-key bytes; aws-lc
-                // would also take a longer, DER-encoded key.
-                if pk.len() != m::public_key_bytes() {
-                    return Err(Error::InvalidPublicKey);
-                }
                 #[cfg(feature = "aws-lc")]
                 if ctx.is_empty() {
+                    // aws-lc would also take a longer, DER-encoded key
+                    if pk.len() != m::public_key_bytes() {
+                        return Err(Error::InvalidPublicKey);
+                    }
                     return super::aws_lc_verify(&aws_lc_rs::signature::$aws_lc_alg, pk, msg, sig);
                 }
                 portable_verify(pk, msg, ctx, sig)

@@ -496,60 +496,54 @@ pub fn analyse_module(module: &JsonModule, model: &DelayModel) -> Result<DepthRe
     }
     let mut slowest: Vec<(String, (f64, Arrival))> = per_end.into_iter().collect();
     slowest.sort_by(|x, y| y.1 .0.total_cmp(&x.1 .0).then_with(|| x.0.cmp(&y.0)));
-    // each with the chain of net names behind it, start first
-    let chain = |mut net: usize| -> String {
-        let mut hops = Vec::new();
-        while net != usize::MAX && hops.len() < 64 {
-            hops.push(format!("{}/{}", names[net].clone().unwrap_or_else(|| format!("net{net}")), fanout[net]));
+    // The nets of a path, from the one an end point sees back to its start
+    // (a register output, a port, or an undriven net).
+    let walk_back = |mut net: usize| -> Vec<usize> {
+        let mut nets = Vec::new();
+        while net != usize::MAX && nets.len() < 100_000 {
+            nets.push(net);
             match driver[net] {
                 Driver::Cell { cell, .. } if needs_eval(cells[cell].kind) => net = arr[net].from,
                 _ => break,
             }
         }
-        hops.reverse();
-        hops.join(" > ")
+        nets
     };
+    let net_name = |net: usize| names[net].clone().unwrap_or_else(|| format!("net {net}"));
+    // each with the chain of net names and fanouts behind it, start first
     let slowest_ends = slowest
         .iter()
         .take(32)
-        .map(|(name, (t, a))| format!("{t:>7.2} ns  {:>2} levels  {name}  <-  {}", a.depth, chain(a.from)))
+        .map(|(name, (t, a))| {
+            let chain: Vec<String> =
+                walk_back(a.from).iter().rev().map(|&n| format!("{}/{}", net_name(n), fanout[n])).collect();
+            format!("{t:>7.2} ns  {:>2} levels  {name}  <-  {}", a.depth, chain.join(" > "))
+        })
         .collect();
     let (critical_ns, a, end) = best.ok_or_else(|| "no register or port end point in the netlist".to_string())?;
 
-    // Walk back to the start point for its name.
-    let mut start = String::from("?");
-    let mut path = Vec::new();
-    let mut net = a.from;
-    let mut guard = 0;
-    while net != usize::MAX && guard < 100_000 {
-        guard += 1;
-        let via = match driver[net] {
-            Driver::Cell { cell, .. } => cells[cell].kind_label(),
-            _ => "port",
-        };
-        path.push(format!(
-            "{:>7.2} ns  fanout {:>4}  {:<6} {}",
-            arr[net].t,
-            fanout[net],
-            via,
-            names[net].clone().unwrap_or_else(|| format!("net {net}"))
-        ));
-        match driver[net] {
-            Driver::Port => {
-                let name = module.ports.iter().find(|(_, p)| p.bits.iter().any(|b| matches!(b, Bit::Net(x) if *x == net))).map(|(n, _)| n.clone());
-                start = format!("port {}", name.unwrap_or_default());
-                break;
-            }
-            Driver::Cell { cell, port } => {
-                if arr[net].from == usize::MAX || !needs_eval(cells[cell].kind) {
-                    start = names[net].clone().unwrap_or_else(|| format!("{}.{}", cells[cell].name, cells[cell].ports[port].0));
-                    break;
-                }
-                net = arr[net].from;
-            }
-            Driver::None => break,
+    // The critical path, end first, and its start point's name.
+    let nets = walk_back(a.from);
+    let path = nets
+        .iter()
+        .map(|&net| {
+            let via = match driver[net] {
+                Driver::Cell { cell, .. } => cells[cell].kind_label(),
+                _ => "port",
+            };
+            format!("{:>7.2} ns  fanout {:>4}  {:<6} {}", arr[net].t, fanout[net], via, net_name(net))
+        })
+        .collect();
+    let start = match nets.last().map(|&net| (net, driver[net])) {
+        Some((net, Driver::Port)) => {
+            let name = module.ports.iter().find(|(_, p)| p.bits.iter().any(|b| matches!(b, Bit::Net(x) if *x == net))).map(|(n, _)| n.clone());
+            format!("port {}", name.unwrap_or_default())
         }
-    }
+        Some((net, Driver::Cell { cell, port })) => {
+            names[net].clone().unwrap_or_else(|| format!("{}.{}", cells[cell].name, cells[cell].ports[port].0))
+        }
+        _ => String::from("?"),
+    };
     let (fmax_mhz, capped) = model.fmax_mhz(critical_ns);
     Ok(DepthReport {
         critical_ns,

@@ -108,8 +108,13 @@ impl CoreRow {
 
 /// Lanes of `row`'s core needed for PCIe Gen2 x4 at the core's own clock.
 pub fn lanes_needed(row: &CoreRow) -> Option<u32> {
+    lanes_needed_at(row, row.synth.depth.fmax_mhz)
+}
+
+/// Lanes of `row`'s core needed for PCIe Gen2 x4 with the core at `mhz`.
+fn lanes_needed_at(row: &CoreRow, mhz: f64) -> Option<u32> {
     let bpc = row.bits_per_cycle_long()?;
-    model::lanes_for(PCIE_GEN2_X4_GBPS, bpc * row.synth.depth.fmax_mhz)
+    model::lanes_for(PCIE_GEN2_X4_GBPS, bpc * mhz)
 }
 
 /// The clock the lab card runs its lanes at by default: the PCIe bridge's
@@ -120,14 +125,13 @@ pub const CARD_CLOCK_MHZ: f64 = 125.0;
 /// The configuration of `algorithm` that reaches line rate with the fewest
 /// LUTs, each core at min(its own clock, CARD_CLOCK_MHZ).
 pub fn best_for_line_rate<'a>(cores: &'a [CoreRow], algorithm: &str) -> Option<&'a CoreRow> {
-    let lanes_at_card_clock = |r: &CoreRow| {
-        let bpc = r.bits_per_cycle_long()?;
-        model::lanes_for(PCIE_GEN2_X4_GBPS, bpc * r.synth.depth.fmax_mhz.min(CARD_CLOCK_MHZ))
-    };
     cores
         .iter()
         .filter(|r| r.algorithm == algorithm && r.cycles.is_some())
-        .filter_map(|r| lanes_at_card_clock(r).map(|n| (r, n as u64 * r.synth.resources.luts, n)))
+        .filter_map(|r| {
+            let n = lanes_needed_at(r, r.synth.depth.fmax_mhz.min(CARD_CLOCK_MHZ))?;
+            Some((r, n as u64 * r.synth.resources.luts, n))
+        })
         .min_by(|a, b| a.1.cmp(&b.1).then(a.2.cmp(&b.2)))
         .map(|(r, _, _)| r)
 }
