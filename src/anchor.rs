@@ -99,7 +99,7 @@ pub struct LimitArgs {
 }
 
 impl LimitArgs {
-    fn limits(&self) -> Result<Limits, Failure> {
+    pub(crate) fn limits(&self) -> Result<Limits, Failure> {
         if self.max_pending == 0 || self.max_connections == 0 {
             return Err(Failure::BadInput(
                 "--max-pending and --max-connections must be at least 1".into(),
@@ -206,8 +206,8 @@ fn report(s: &Session, elapsed_ms: f64) {
     let suite = i.suite;
     eprintln!(
         "agilis anchor: session with `{}` (certificate serial {}), handshake {elapsed_ms:.1} ms{}",
-        i.peer.subnet,
-        i.peer.serial,
+        i.peer.anchor().map_or("", |c| c.subnet.as_str()),
+        i.peer.anchor().map_or(0, |c| c.serial),
         if i.retried { ", after a retry" } else { "" }
     );
     eprintln!("agilis anchor: suite: {}", suite_line(&suite));
@@ -285,9 +285,17 @@ fn serve(listen: &str, common: &Common, mode: Mode, limits: &LimitArgs, once: bo
         }
         Mode::Echo | Mode::Discard => {
             let service: Arc<dyn Service> = if mode == Mode::Echo {
-                Arc::new(Logged(Echo))
+                Arc::new(Logged {
+                    inner: Echo,
+                    who: "agilis anchor".into(),
+                    handshake_word: "handshake",
+                })
             } else {
-                Arc::new(Logged(Discard))
+                Arc::new(Logged {
+                    inner: Discard,
+                    who: "agilis anchor".into(),
+                    handshake_word: "handshake",
+                })
             };
             let running = server.spawn(service).map_err(failure)?;
             let mut last = Snapshot::default();
@@ -315,8 +323,13 @@ fn serve(listen: &str, common: &Common, mode: Mode, limits: &LimitArgs, once: bo
     }
 }
 
-/// Reports failed connections on stderr, one line each.
-struct Logged<S>(S);
+/// Reports failed connections on stderr, one line each: `{who}: {stage}
+/// with {peer} failed: …`, the handshake stage named `handshake_word`.
+pub(crate) struct Logged<S> {
+    pub inner: S,
+    pub who: String,
+    pub handshake_word: &'static str,
+}
 
 impl<S: Service> Service for Logged<S> {
     fn session(
@@ -325,13 +338,14 @@ impl<S: Service> Service for Logged<S> {
         peer: SocketAddr,
         handshake: Duration,
     ) -> Result<(), Error> {
-        self.0.session(conn, peer, handshake)
+        self.inner.session(conn, peer, handshake)
     }
     fn failed(&self, peer: SocketAddr, stage: Stage, error: &Error) {
-        eprintln!(
-            "agilis anchor: {} with {peer} failed: {error}",
-            stage_name(stage)
-        );
+        let stage = match stage {
+            Stage::Handshake => self.handshake_word,
+            Stage::Session => "session",
+        };
+        eprintln!("{}: {stage} with {peer} failed: {error}", self.who);
     }
 }
 

@@ -55,7 +55,7 @@ fn session(send: u8, recv: u8, aead: u16) -> Session {
         families: vec![],
         transcript_hash: vec![0; 48],
         binding: [0; 32],
-        peer: peer().clone(),
+        peer: agilis_negotiate::Peer::Anchor(peer().clone()),
         retried: false,
         peer_aeads: vec![cp::AES_256_GCM, cp::CHACHA20_POLY1305],
     };

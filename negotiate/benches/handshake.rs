@@ -29,6 +29,9 @@
 //! Run: `cargo bench -p agilis-negotiate --bench handshake`
 //! (estimates in `target/criterion/handshake/<suite>/<side>/new/estimates.json`).
 
+#[path = "support/cpu.rs"]
+mod cpu;
+use cpu::thread_cpu;
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
@@ -77,18 +80,6 @@ fn goal_policy() -> Policy {
     p.withdraw(Withdrawal::Algorithm(cp::ML_KEM_1024));
     p.withdraw(Withdrawal::Family(Family::CodeBased));
     p
-}
-
-/// CPU time of the calling thread.
-fn thread_cpu() -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid, writable timespec for the call's duration.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
 /// A CPU-time stopwatch.

@@ -480,9 +480,21 @@ impl StatusList {
 
     /// Verifies the list's signature under the CA certificate.
     pub fn verify(&self, ca: &Certificate) -> Result<()> {
-        if self.ca_key_id != ca.key_id()
-            || self.signature_alg != ca.key_alg
-            || !ca.verify_labeled(STATUS_LABEL, &self.tbs(), &self.signature)?
+        self.verify_key(ca.key_alg, &ca.public_key)
+    }
+
+    /// Verifies the list's signature under a bare signing key (`alg`,
+    /// `public_key`): the v2x authority signs lists without a certificate.
+    pub fn verify_key(&self, alg: u16, public_key: &[u8]) -> Result<()> {
+        if self.ca_key_id != key_id(alg, public_key)
+            || self.signature_alg != alg
+            || sig::scheme(alg)?
+                .verify(
+                    public_key,
+                    &labeled(STATUS_LABEL, &self.tbs()),
+                    &self.signature,
+                )
+                .is_err()
         {
             return Err(Error::BadStatusListSignature);
         }
@@ -497,6 +509,6 @@ impl StatusList {
 
 /// `label ‖ message`: what every agilis signature covers, so that a signature
 /// made for one purpose never verifies for another.
-fn labeled(label: &[u8], message: &[u8]) -> Vec<u8> {
+pub(crate) fn labeled(label: &[u8], message: &[u8]) -> Vec<u8> {
     [label, message].concat()
 }

@@ -194,6 +194,57 @@ pub enum Error {
     Config(String),
     /// I/O (transport, files).
     Io(String),
+    /// A handover request names another edge's warrant than ours.
+    WrongEdge,
+    /// A credential, warrant or list comes from an authority we do not trust.
+    UnknownAuthority,
+    /// The authority's signature on a credential, warrant or escrow does not verify.
+    BadCredentialSignature {
+        /// which object
+        what: &'static str,
+    },
+    /// The pseudonym is not scoped for the application asked for.
+    WrongScope {
+        /// the application asked for
+        application: String,
+    },
+    /// The edge's warrant does not cover the application asked for.
+    ApplicationNotServed {
+        /// the application asked for
+        application: String,
+    },
+    /// A credential or warrant's validity ended before now.
+    Expired {
+        /// which object
+        what: &'static str,
+        /// end of validity, unix ms
+        not_after: u64,
+    },
+    /// A credential or warrant is not valid yet.
+    NotYetValid {
+        /// which object
+        what: &'static str,
+        /// start of validity, unix ms
+        not_before: u64,
+    },
+    /// A pseudonym or warrant serial is on the authority's revocation list.
+    Revoked {
+        /// which object
+        what: &'static str,
+        /// its serial
+        serial: u64,
+    },
+    /// A handover request does not decrypt: tampered with, or encrypted to another edge's key.
+    RequestUndecryptable,
+    /// An identity escrow does not open under this authority's key.
+    EscrowUndecryptable,
+    /// A handover response carries another warrant than the one the request was prepared for.
+    WrongWarrant,
+    /// Policy does not allow this algorithm (withdrawn, or outside the profile).
+    NotPermitted {
+        /// the algorithm's code point
+        codepoint: u16,
+    },
 }
 
 impl Error {
@@ -220,6 +271,11 @@ impl Error {
             Error::NotCertified { .. } | Error::UnexpectedPeer { .. } => 12,
             Error::ClockSkew { .. } => 13,
             Error::Replay | Error::ReplayCacheFull => 14,
+            Error::WrongEdge | Error::UnknownAuthority | Error::WrongWarrant => 12,
+            Error::BadCredentialSignature { .. } => 8,
+            Error::Revoked { .. } => 9,
+            Error::Expired { .. } | Error::NotYetValid { .. } => 10,
+            Error::NotPermitted { .. } => 4,
             Error::Timeout => 15,
             _ => 255,
         }
@@ -360,6 +416,50 @@ impl fmt::Display for Error {
             Error::Engine(e) => write!(f, "AEAD engine: {e}"),
             Error::Config(m) => write!(f, "configuration: {m}"),
             Error::Io(m) => write!(f, "I/O: {m}"),
+            Error::WrongEdge => f.write_str(
+                "handover request addressed to another edge's warrant: the vehicle must prepare it for this edge",
+            ),
+            Error::UnknownAuthority => f.write_str(
+                "issued by an authority this side does not trust: enroll with the configured road authority",
+            ),
+            Error::BadCredentialSignature { what } => write!(
+                f,
+                "forged or altered {what}: the authority's signature does not verify"
+            ),
+            Error::WrongScope { application } => write!(
+                f,
+                "wrong scope: the pseudonym is not issued for application `{application}`; use one that is"
+            ),
+            Error::ApplicationNotServed { application } => write!(
+                f,
+                "this edge's warrant does not cover application `{application}`; ask another edge or re-enroll it"
+            ),
+            Error::Expired { what, not_after } => write!(
+                f,
+                "expired {what}: valid until {not_after} (unix ms); use a current one (and check the clock)"
+            ),
+            Error::NotYetValid { what, not_before } => write!(
+                f,
+                "{what} not yet valid: valid from {not_before} (unix ms); check the clock"
+            ),
+            Error::Revoked { what, serial } => write!(
+                f,
+                "revoked {what}: serial {serial} is on the authority's revocation list"
+            ),
+            Error::RequestUndecryptable => f.write_str(
+                "handover request does not decrypt: tampered with, or encrypted to another edge's key",
+            ),
+            Error::EscrowUndecryptable => f.write_str(
+                "identity escrow does not open: tampered with, or sealed to another authority",
+            ),
+            Error::WrongWarrant => f.write_str(
+                "the edge answered with another warrant than the request was prepared for (wrong or impersonated edge)",
+            ),
+            Error::NotPermitted { codepoint } => write!(
+                f,
+                "policy does not allow {} (withdrawn or outside the profile): use credentials under an allowed algorithm",
+                hex_cp(*codepoint)
+            ),
         }
     }
 }

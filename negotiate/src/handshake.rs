@@ -31,8 +31,8 @@ use crate::messages::{
     self, Finish, Offer, Selection, frame, msg_type, selection_head, split_frame,
 };
 use crate::pki::Identity;
-use crate::record::{RecordLimits, Session, SessionInfo, Suite};
-use crate::schedule::{RunningHash, derive, hash_len, mac, mac_ok};
+use crate::record::{Peer, RecordLimits, Session, SessionInfo, Suite};
+use crate::schedule::{RunningHash, derive, hash_len, mac, mac_ok, traffic_secrets};
 use crate::trust::TrustBackend;
 use crate::wire::Writer;
 
@@ -253,7 +253,7 @@ fn random_nonce() -> Result<[u8; 32]> {
     Ok(n)
 }
 
-fn families(codepoints: &[u16]) -> Vec<Family> {
+pub(crate) fn families(codepoints: &[u16]) -> Vec<Family> {
     let mut set = registry::FamilySet::default();
     for c in codepoints {
         if let Ok(a) = registry::by_codepoint(*c) {
@@ -502,26 +502,19 @@ fn establish(
     retried: bool,
     now: u64,
 ) -> Result<Session> {
-    let kdf = suite.kdf;
-    let hl = hash_len(kdf)?;
-    let i2r = derive(kdf, &th_f, hs.expose(), "initiator traffic", &[], hl)?;
-    let r2i = derive(kdf, &th_f, hs.expose(), "responder traffic", &[], hl)?;
-    let b = derive(kdf, &th_f, hs.expose(), "session binding", &[], 32)?;
-    let mut binding = [0u8; 32];
-    binding.copy_from_slice(b.expose());
+    let (i2r, r2i, binding) = traffic_secrets(
+        suite.kdf,
+        &th_f,
+        hs,
+        ("initiator traffic", "responder traffic", "session binding"),
+    )?;
     let info = SessionInfo {
         initiator,
-        families: families(&[
-            suite.kem,
-            suite.sig_initiator,
-            suite.sig_responder,
-            suite.aead,
-            suite.kdf,
-        ]),
+        families: suite.families(),
         suite,
         transcript_hash: th_f,
         binding,
-        peer,
+        peer: Peer::Anchor(peer),
         retried,
         peer_aeads: peer_caps
             .into_iter()

@@ -1,9 +1,11 @@
 //! # agilis-negotiate — identity, trust, handshakes and sessions
 //!
-//! The anchor-to-anchor link of agilis: two network security anchors
-//! authenticate each other with composite (two-family) signatures, agree a
-//! hybrid (two-family) KEM secret and protect records with the negotiated
-//! AEAD through an [`agilis_driver::Engine`].
+//! The two links of agilis. **Anchor to anchor:** two network security
+//! anchors authenticate each other with composite (two-family) signatures,
+//! agree a hybrid (two-family) KEM secret and protect records with the
+//! negotiated AEAD through an [`agilis_driver::Engine`]. **Vehicle to edge**
+//! ([`v2x`]): a vehicle hands its session over to an edge server in three
+//! messages under a one-time pseudonym; the records that follow are the same.
 //!
 //! | module | job |
 //! |---|---|
@@ -17,11 +19,13 @@
 //! | [`record`] | [`Session`]: records, key updates, close, run-time policy |
 //! | [`datagram`] | [`DatagramSession`]: per-datagram protection, replay window, epochs |
 //! | [`noise`] | the `Noise_XXhfs_25519+Kyber1024_ChaChaPoly_BLAKE2s` handshake suite (via `snow`) |
-//! | [`tcp`] | a thin blocking TCP transport over the sans-IO cores |
+//! | [`tcp`] | a thin blocking TCP transport over the sans-IO cores (and [`server`]: many connections, bounded) |
+//! | [`v2x`] | the vehicle-to-edge handover: authority, warrants, pseudonyms, the sans-IO three-message exchange |
 //!
 //! Data flows downward only: this crate asks `agilis-suites` for algorithms
 //! and policy and `agilis-driver` for record sealing; neither knows of it.
-//! The byte-level specification is `docs/anchor-protocol.md`.
+//! The byte-level specifications are `docs/anchor-protocol.md` and
+//! `docs/handover-protocol.md`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -38,6 +42,7 @@ pub mod server;
 pub mod tcp;
 pub mod token;
 pub mod trust;
+pub mod v2x;
 pub(crate) mod wire;
 
 pub use datagram::{DatagramEvent, DatagramLimits, DatagramSession};
@@ -45,5 +50,5 @@ pub use error::{AlertCode, DecodeProblem, Error, Result};
 pub use handshake::{
     Config, Initiator, InitiatorOutput, Policy, ReplayCache, Responder, ResponderOutput,
 };
-pub use record::{Event, RecordLimits, Session, SessionInfo, Suite};
+pub use record::{Event, Peer, RecordLimits, Session, SessionInfo, Suite};
 pub use wire::now_ms;

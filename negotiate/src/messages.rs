@@ -58,6 +58,16 @@ pub mod msg_type {
     pub const CLOSE: u8 = 0x12;
     /// record: the sender switched to another AEAD (sealed under it)
     pub const AEAD_SWITCH: u8 = 0x13;
+    /// vehicle → edge: handover request (docs/handover-protocol.md)
+    pub const V2X_REQUEST: u8 = 0x21;
+    /// edge → vehicle: handover response
+    pub const V2X_RESPONSE: u8 = 0x22;
+    /// vehicle → edge: handover acknowledgement (key confirmation)
+    pub const V2X_ACK: u8 = 0x23;
+    /// vehicle → edge: "send your warrant" (empty body)
+    pub const V2X_WARRANT_REQUEST: u8 = 0x24;
+    /// edge → vehicle: the edge's warrant
+    pub const V2X_WARRANT: u8 = 0x25;
 }
 
 /// The body bound of a message type, `None` for unknown types.
@@ -70,6 +80,11 @@ pub fn max_body(t: u8) -> Option<usize> {
         FINISH => Some(MAX_FINISH),
         ALERT => Some(1),
         DATA | KEY_UPDATE | CLOSE | AEAD_SWITCH => Some(MAX_RECORD_BODY),
+        V2X_REQUEST => Some(crate::v2x::MAX_REQUEST_BODY),
+        V2X_RESPONSE => Some(crate::v2x::MAX_RESPONSE_BODY),
+        V2X_ACK => Some(1 + MAX_HASH),
+        V2X_WARRANT_REQUEST => Some(0),
+        V2X_WARRANT => Some(crate::v2x::MAX_WARRANT_LEN),
         _ => None,
     }
 }
@@ -116,7 +131,7 @@ pub fn frame(t: u8, body: &[u8]) -> Vec<u8> {
     f
 }
 
-fn kem_sizes(kem: u16, what: &'static str) -> Result<(usize, usize)> {
+pub(crate) fn kem_sizes(kem: u16, what: &'static str) -> Result<(usize, usize)> {
     let a = registry::by_codepoint(kem)
         .ok()
         .filter(|a| a.kind == Kind::Kem)

@@ -43,7 +43,7 @@ pub fn anchor_capabilities() -> Vec<u16> {
     caps
 }
 
-fn write_file(path: &Path, bytes: &[u8], secret: bool) -> Result<()> {
+pub(crate) fn write_file(path: &Path, bytes: &[u8], secret: bool) -> Result<()> {
     use std::io::Write;
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create(true).truncate(true);
@@ -61,7 +61,7 @@ fn write_file(path: &Path, bytes: &[u8], secret: bool) -> Result<()> {
         .map_err(|e| Error::Io(format!("{}: {e}", path.display())))
 }
 
-fn mkdir(path: &Path) -> Result<()> {
+pub(crate) fn mkdir(path: &Path) -> Result<()> {
     std::fs::create_dir_all(path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))
 }
 

@@ -42,6 +42,7 @@ use crate::error::{Error, Result};
 use crate::handshake::Policy;
 use crate::messages::{self, HEADER_LEN, PROTOCOL_VERSION, msg_type, split_frame};
 use crate::schedule::{datagram_secret, next_secret, switch_secret, traffic_key_iv};
+use crate::v2x::{EdgeWarrant, PseudonymCredential};
 
 /// Most records the receiver accepts under one key, whatever the sender's own limits.
 pub const HARD_RECORD_LIMIT: u64 = 1 << 32;
@@ -59,6 +60,19 @@ pub struct Suite {
     pub sig_initiator: u16,
     /// responder's signature algorithm
     pub sig_responder: u16,
+}
+
+impl Suite {
+    /// Every family the suite rests on.
+    pub fn families(&self) -> Vec<Family> {
+        crate::handshake::families(&[
+            self.kem,
+            self.sig_initiator,
+            self.sig_responder,
+            self.aead,
+            self.kdf,
+        ])
+    }
 }
 
 fn name(c: u16) -> String {
@@ -81,6 +95,37 @@ impl std::fmt::Display for Suite {
     }
 }
 
+/// Who the authenticated peer of a session is.
+#[derive(Debug, Clone)]
+pub enum Peer {
+    /// a security anchor, by its certificate (anchor-to-anchor handshake)
+    Anchor(Certificate),
+    /// an edge server, by its warrant (the vehicle's side of a handover)
+    Edge(Box<EdgeWarrant>),
+    /// a vehicle, known only by its pseudonym credential (the edge's side of a handover)
+    Vehicle(Box<PseudonymCredential>),
+}
+
+impl Peer {
+    /// The anchor certificate, for an anchor peer.
+    pub fn anchor(&self) -> Option<&Certificate> {
+        match self {
+            Peer::Anchor(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Peer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Peer::Anchor(c) => write!(f, "anchor `{}` (serial {})", c.subnet, c.serial),
+            Peer::Edge(w) => write!(f, "edge `{}` (warrant serial {})", w.edge, w.serial),
+            Peer::Vehicle(p) => write!(f, "vehicle pseudonym {:016x}", p.serial),
+        }
+    }
+}
+
 /// What a session records about its negotiation.
 #[derive(Debug, Clone)]
 pub struct SessionInfo {
@@ -94,8 +139,8 @@ pub struct SessionInfo {
     pub transcript_hash: Vec<u8>,
     /// a secret value both anchors derive from this session; binds tokens to it
     pub binding: [u8; 32],
-    /// the peer's authenticated certificate
-    pub peer: Certificate,
+    /// the authenticated peer
+    pub peer: Peer,
     /// whether the handshake went through a retry
     pub retried: bool,
     /// AEADs the peer supports (targets of a policy-driven switch)

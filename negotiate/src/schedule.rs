@@ -75,6 +75,27 @@ pub fn derive(
     Ok(SecretBytes::from_slice(&out))
 }
 
+/// The labels of a handshake's last derivations: (initiator → responder
+/// traffic, responder → initiator traffic, session binding).
+pub type TrafficLabels = (&'static str, &'static str, &'static str);
+
+/// The traffic secrets (initiator → responder, responder → initiator) and
+/// the 32-byte session binding: `KDF(TH_f, hs, label, …)` for each label.
+pub fn traffic_secrets(
+    kdf_cp: u16,
+    th_f: &[u8],
+    hs: &SecretBytes,
+    labels: TrafficLabels,
+) -> Result<(SecretBytes, SecretBytes, [u8; 32])> {
+    let hl = hash_len(kdf_cp)?;
+    let i2r = derive(kdf_cp, th_f, hs.expose(), labels.0, &[], hl)?;
+    let r2i = derive(kdf_cp, th_f, hs.expose(), labels.1, &[], hl)?;
+    let b = derive(kdf_cp, th_f, hs.expose(), labels.2, &[], 32)?;
+    let mut binding = [0u8; 32];
+    binding.copy_from_slice(b.expose());
+    Ok((i2r, r2i, binding))
+}
+
 /// The secret after a key update: `KDF("", secret, "key update", Hlen)`.
 pub fn next_secret(kdf_cp: u16, secret: &SecretBytes) -> Result<SecretBytes> {
     derive(

@@ -58,8 +58,8 @@ fn anchors_agree_on_the_anchor_profiles_first_choices_and_exchange_data() {
     assert_eq!(i.info().transcript_hash, r.info().transcript_hash);
     assert_eq!(i.info().transcript_hash.len(), 48);
     assert_eq!(i.info().binding, r.info().binding);
-    assert_eq!(i.info().peer.subnet, "subnet-b");
-    assert_eq!(r.info().peer.subnet, "subnet-a");
+    assert_eq!(i.info().peer.anchor().unwrap().subnet, "subnet-b");
+    assert_eq!(r.info().peer.anchor().unwrap().subnet, "subnet-a");
     assert!(!i.info().retried);
     assert_eq!(exchange(&mut i, &mut r, b"hello b"), b"hello b");
     assert_eq!(exchange(&mut r, &mut i, b"hello a"), b"hello a");

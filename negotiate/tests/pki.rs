@@ -214,7 +214,13 @@ fn tokens_are_accepted_only_from_the_session_peer_for_that_session_in_time() {
     .unwrap();
     let bytes = t.encode();
     // subnet-b verifies it on the strength of the session
-    let ok = Token::verify(&bytes, &r.info().peer, &r.info().binding, NOW + 1000).unwrap();
+    let ok = Token::verify(
+        &bytes,
+        r.info().peer.anchor().unwrap(),
+        &r.info().binding,
+        NOW + 1000,
+    )
+    .unwrap();
     assert_eq!(
         (ok.subject.as_str(), ok.issuer_subnet.as_str()),
         ("nf-upf-7", "subnet-a")
@@ -224,7 +230,13 @@ fn tokens_are_accepted_only_from_the_session_peer_for_that_session_in_time() {
     let n = forged.len();
     forged[n - 10] ^= 1;
     assert_eq!(
-        Token::verify(&forged, &r.info().peer, &r.info().binding, NOW).unwrap_err(),
+        Token::verify(
+            &forged,
+            r.info().peer.anchor().unwrap(),
+            &r.info().binding,
+            NOW
+        )
+        .unwrap_err(),
         Error::TokenForged
     );
     let mut scope = bytes.clone();
@@ -234,22 +246,46 @@ fn tokens_are_accepted_only_from_the_session_peer_for_that_session_in_time() {
         .unwrap();
     scope[at] = b'x';
     assert_eq!(
-        Token::verify(&scope, &r.info().peer, &r.info().binding, NOW).unwrap_err(),
+        Token::verify(
+            &scope,
+            r.info().peer.anchor().unwrap(),
+            &r.info().binding,
+            NOW
+        )
+        .unwrap_err(),
         Error::TokenForged
     );
     // expired, and not yet valid
     assert_eq!(
-        Token::verify(&bytes, &r.info().peer, &r.info().binding, NOW + 600_001).unwrap_err(),
+        Token::verify(
+            &bytes,
+            r.info().peer.anchor().unwrap(),
+            &r.info().binding,
+            NOW + 600_001
+        )
+        .unwrap_err(),
         Error::TokenExpired
     );
     assert_eq!(
-        Token::verify(&bytes, &r.info().peer, &r.info().binding, NOW - 1).unwrap_err(),
+        Token::verify(
+            &bytes,
+            r.info().peer.anchor().unwrap(),
+            &r.info().binding,
+            NOW - 1
+        )
+        .unwrap_err(),
         Error::TokenExpired
     );
     // from another session between the same anchors
     let (_, r2) = handshake(ic.clone(), rc).unwrap();
     assert_eq!(
-        Token::verify(&bytes, &r2.info().peer, &r2.info().binding, NOW).unwrap_err(),
+        Token::verify(
+            &bytes,
+            r2.info().peer.anchor().unwrap(),
+            &r2.info().binding,
+            NOW
+        )
+        .unwrap_err(),
         Error::TokenWrongSession
     );
     // presented over a session with another peer
@@ -259,7 +295,13 @@ fn tokens_are_accepted_only_from_the_session_peer_for_that_session_in_time() {
     )
     .unwrap();
     assert_eq!(
-        Token::verify(&bytes, &r3.info().peer, &r3.info().binding, NOW).unwrap_err(),
+        Token::verify(
+            &bytes,
+            r3.info().peer.anchor().unwrap(),
+            &r3.info().binding,
+            NOW
+        )
+        .unwrap_err(),
         Error::TokenWrongIssuer
     );
     // lifetime bound
