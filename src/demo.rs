@@ -26,7 +26,10 @@ pub struct DemoArgs {
     /// Megabytes (MiB) to move through the anchor session.
     #[arg(long, default_value_t = 8)]
     megabytes: u64,
-    /// Skip the anchor session; only the round trip through every suite.
+    /// Kibibytes the vehicle streams across its handover.
+    #[arg(long, default_value_t = 2048)]
+    handover_kib: u64,
+    /// Skip the anchor session and the handover; only the round trip through every suite.
     #[arg(long)]
     no_session: bool,
     /// Print the registry table before the round trip.
@@ -172,6 +175,9 @@ pub fn run(args: DemoArgs) -> CliResult {
         println!("== anchor-to-anchor session over loopback (details on stderr)");
         let _ = std::io::stdout().flush();
         crate::anchor::demo(args.megabytes, &args.policy)?;
+        println!();
+        println!("== vehicle-to-edge handover over loopback");
+        crate::vehicle::demo(args.handover_kib)?;
         println!();
     }
     if args.table && !args.no_table {

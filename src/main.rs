@@ -5,12 +5,15 @@
 //! input (arguments, hex, lengths, unknown names); 3 anything else.
 
 mod anchor;
+mod authority;
 mod ca;
 mod demo;
+mod edge;
 mod input;
 mod policy;
 mod table;
 mod token;
+mod vehicle;
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -61,6 +64,15 @@ enum Command {
     /// Anchor-to-anchor sessions over TCP: stdin to the peer's stdout.
     #[command(subcommand)]
     Anchor(anchor::AnchorCommand),
+    /// The road trust authority of vehicle-to-edge handover: enroll edges and vehicles, revoke, trace.
+    #[command(subcommand)]
+    Authority(authority::AuthorityCommand),
+    /// An edge server that takes vehicles' handovers.
+    #[command(subcommand)]
+    Edge(edge::EdgeCommand),
+    /// A vehicle: hand a live session over from one edge to another.
+    #[command(subcommand)]
+    Vehicle(vehicle::VehicleCommand),
 }
 
 #[derive(Args)]
@@ -221,6 +233,9 @@ fn main() -> ExitCode {
         Command::Ca(c) => ca::run(c),
         Command::Token(c) => token::run(c),
         Command::Anchor(c) => anchor::run(c),
+        Command::Authority(c) => authority::run(c),
+        Command::Edge(c) => edge::run(c),
+        Command::Vehicle(c) => vehicle::run(c),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -8,25 +8,11 @@ use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 
+mod common;
+use common::{agilis, p};
+
 use agilis_negotiate::messages::{HEADER_LEN, Offer, frame, msg_type};
 use agilis_negotiate::tcp::read_frame;
-
-fn agilis(args: &[&str]) -> Output {
-    let o = Command::new(env!("CARGO_BIN_EXE_agilis"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "agilis {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    o
-}
-
-fn p(dir: &Path, sub: &str) -> String {
-    dir.join(sub).to_str().unwrap().to_string()
-}
 
 /// A CA with anchors `a` and `b` in `dir`.
 fn setup(dir: &Path) {

@@ -1,5 +1,7 @@
-//! A server that holds load: accepts anchor connections and serves many at
-//! once, with bounded cost per connection whatever the peers do.
+//! A server that holds load: accepts connections and serves many at once,
+//! with bounded cost per connection whatever the peers do. The handshake it
+//! runs is an [`Accept`]: the anchor responder ([`AnchorAccept`], what
+//! [`Server::bind`] uses) or any other, such as the vehicle-to-edge one.
 //!
 //! **Threads.** Each accepted connection gets its own thread. The transport
 //! is blocking, so whatever serves a stalled peer is tied up until its
@@ -37,6 +39,8 @@ use std::time::{Duration, Instant};
 use crate::error::{Error, Result};
 use crate::handshake::{Config, ReplayCache};
 use crate::tcp::{Connection, HANDSHAKE_TIMEOUT};
+use crate::v2x::{Edge, HandoverRecord, frames};
+use crate::wire::now_ms;
 
 /// The bounds of a [`Server`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +85,69 @@ pub trait Service: Send + Sync + 'static {
     /// A connection failed (the default does nothing).
     fn failed(&self, peer: SocketAddr, stage: Stage, error: &Error) {
         let _ = (peer, stage, error);
+    }
+}
+
+/// The responder's side of a handshake on an accepted connection.
+pub trait Accept: Send + Sync + 'static {
+    /// Runs the handshake on `stream`, all reads within `timeout` from now.
+    fn accept(&self, stream: TcpStream, timeout: Duration) -> Result<Connection>;
+}
+
+/// The anchor-to-anchor responder, with one replay cache for all connections.
+pub struct AnchorAccept {
+    cfg: Config,
+    replay: Arc<ReplayCache>,
+}
+
+impl AnchorAccept {
+    /// A responder with `cfg` and a fresh replay cache.
+    pub fn new(cfg: Config) -> AnchorAccept {
+        AnchorAccept {
+            cfg,
+            replay: Arc::new(ReplayCache::default()),
+        }
+    }
+}
+
+impl Accept for AnchorAccept {
+    fn accept(&self, stream: TcpStream, timeout: Duration) -> Result<Connection> {
+        Connection::respond(stream, self.cfg.clone(), self.replay.clone(), timeout)
+    }
+}
+
+/// What an edge does with each completed handover (log it for a later
+/// trace, count it); runs on the connection's thread.
+pub type HandoverLog = Box<dyn Fn(&HandoverRecord) + Send + Sync>;
+
+/// The vehicle-to-edge responder: answers a warrant request if the vehicle
+/// sends one first, then runs the three-message handover.
+pub struct EdgeAccept {
+    edge: Arc<Edge>,
+    log: HandoverLog,
+}
+
+impl EdgeAccept {
+    /// A responder for `edge`; `log` sees every completed handover.
+    pub fn new(edge: Arc<Edge>, log: HandoverLog) -> EdgeAccept {
+        EdgeAccept { edge, log }
+    }
+}
+
+impl Accept for EdgeAccept {
+    fn accept(&self, stream: TcpStream, timeout: Duration) -> Result<Connection> {
+        Connection::establish(stream, timeout, |io| {
+            let mut frame = io.next_frame()?;
+            if frames::is_warrant_request(&frame).is_ok() {
+                io.send(&self.edge.warrant_frame())?;
+                frame = io.next_frame()?;
+            }
+            let (response, pending) = self.edge.receive_request(&frame, now_ms())?;
+            io.send(&response)?;
+            let (session, record) = pending.receive_ack(&io.next_frame()?, now_ms())?;
+            (self.log)(&record);
+            Ok(session)
+        })
     }
 }
 
@@ -194,11 +261,10 @@ impl Drop for Permit {
     }
 }
 
-/// Accepts anchor connections on a listener and serves each on its own thread.
+/// Accepts connections on a listener and serves each on its own thread.
 pub struct Server {
     listener: TcpListener,
-    cfg: Config,
-    replay: Arc<ReplayCache>,
+    accept: Arc<dyn Accept>,
     limits: Limits,
     stats: Arc<Stats>,
     stop: Arc<AtomicBool>,
@@ -253,17 +319,21 @@ impl Running {
 }
 
 impl Server {
-    /// Listens on `addr` (port 0: any free port).
+    /// An anchor server listening on `addr` (port 0: any free port).
     pub fn bind(addr: impl ToSocketAddrs, cfg: Config, limits: Limits) -> Result<Server> {
         Ok(Server::new(TcpListener::bind(addr)?, cfg, limits))
     }
 
-    /// Serves on an existing listener.
+    /// An anchor server on an existing listener.
     pub fn new(listener: TcpListener, cfg: Config, limits: Limits) -> Server {
+        Server::with_accept(listener, Arc::new(AnchorAccept::new(cfg)), limits)
+    }
+
+    /// A server running the handshake `accept` on an existing listener.
+    pub fn with_accept(listener: TcpListener, accept: Arc<dyn Accept>, limits: Limits) -> Server {
         Server {
             listener,
-            cfg,
-            replay: Arc::new(ReplayCache::default()),
+            accept,
             limits,
             stats: Arc::new(Stats::default()),
             stop: Arc::new(AtomicBool::new(false)),
@@ -305,8 +375,7 @@ impl Server {
     /// Accepts connections until stopped, serving each on its own thread.
     pub fn run(self, service: Arc<dyn Service>) -> Result<()> {
         let shared = Arc::new(Shared {
-            cfg: self.cfg,
-            replay: self.replay,
+            accept: self.accept,
             limits: self.limits,
             stats: self.stats,
         });
@@ -362,8 +431,7 @@ fn transient(e: &std::io::Error) -> bool {
 
 /// What every connection thread shares.
 struct Shared {
-    cfg: Config,
-    replay: Arc<ReplayCache>,
+    accept: Arc<dyn Accept>,
     limits: Limits,
     stats: Arc<Stats>,
 }
@@ -380,16 +448,13 @@ impl Shared {
     ) {
         let stats = &self.stats;
         let started = Instant::now();
-        let r = Connection::respond(
-            stream,
-            self.cfg.clone(),
-            self.replay.clone(),
-            self.limits.handshake_timeout,
-        )
-        .and_then(|c| {
-            c.set_idle_timeout(Some(self.limits.idle_timeout))?;
-            Ok(c)
-        });
+        let r = self
+            .accept
+            .accept(stream, self.limits.handshake_timeout)
+            .and_then(|c| {
+                c.set_idle_timeout(Some(self.limits.idle_timeout))?;
+                Ok(c)
+            });
         drop(pending);
         let conn = match r {
             Ok(c) => c,

@@ -15,6 +15,7 @@ use crate::handshake::{
 };
 use crate::messages::{HEADER_LEN, alert_frame, parse_header};
 use crate::record::{Event, Session};
+use crate::v2x::{AwaitingResponse, EdgeWarrant, frames};
 use crate::wire::{err, now_ms};
 
 /// Default handshake deadline.
@@ -85,22 +86,44 @@ fn next_frame(r: &mut impl Read) -> Result<Vec<u8>> {
     ))
 }
 
+/// The frames of one handshake: reads share one deadline, writes are
+/// bounded by the write timeout. Given to [`Connection::establish`]'s closure.
+pub struct HandshakeIo<'a> {
+    reader: Deadline<'a>,
+    writer: &'a TcpStream,
+}
+
+impl HandshakeIo<'_> {
+    /// The next frame; an error if the peer closes or the deadline passes.
+    pub fn next_frame(&mut self) -> Result<Vec<u8>> {
+        next_frame(&mut self.reader)
+    }
+
+    /// Sends `bytes` (whole frames).
+    pub fn send(&mut self, bytes: &[u8]) -> Result<()> {
+        Ok((&mut &*self.writer).write_all(bytes)?)
+    }
+}
+
 /// Runs one side of a handshake on `stream` with every read under one
 /// deadline `timeout` from now (writes: each at most `timeout`), and
 /// alerts the peer on failure.
 fn handshake(
     mut stream: TcpStream,
     timeout: Duration,
-    run: impl FnOnce(&mut Deadline, &mut &TcpStream) -> Result<Session>,
+    run: impl FnOnce(&mut HandshakeIo) -> Result<Session>,
 ) -> Result<Connection> {
     let r = (|| {
         stream.set_nodelay(true)?;
         stream.set_write_timeout(Some(timeout))?;
-        let mut deadline = Deadline {
-            stream: &stream,
-            at: Instant::now() + timeout,
+        let mut io = HandshakeIo {
+            reader: Deadline {
+                stream: &stream,
+                at: Instant::now() + timeout,
+            },
+            writer: &stream,
         };
-        let session = run(&mut deadline, &mut &stream)?;
+        let session = run(&mut io)?;
         stream.set_read_timeout(None)?;
         stream.set_write_timeout(None)?;
         Ok(session)
@@ -124,15 +147,15 @@ fn abort(stream: &mut TcpStream, e: Error) -> Error {
 impl Connection {
     /// Runs the initiator's handshake over `stream`, within `timeout`.
     pub fn initiate(stream: TcpStream, cfg: Config, timeout: Duration) -> Result<Connection> {
-        handshake(stream, timeout, |r, w| {
+        handshake(stream, timeout, |io| {
             let (mut init, offer) = Initiator::new(cfg, now_ms())?;
-            w.write_all(&offer)?;
+            io.send(&offer)?;
             loop {
-                let f = next_frame(r)?;
+                let f = io.next_frame()?;
                 match init.receive(&f, now_ms())? {
-                    InitiatorOutput::Send(o) => w.write_all(&o)?,
+                    InitiatorOutput::Send(o) => io.send(&o)?,
                     InitiatorOutput::Established { finish, session } => {
-                        w.write_all(&finish)?;
+                        io.send(&finish)?;
                         return Ok(*session);
                     }
                 }
@@ -147,15 +170,60 @@ impl Connection {
         replay: Arc<ReplayCache>,
         timeout: Duration,
     ) -> Result<Connection> {
-        handshake(stream, timeout, |r, w| {
+        handshake(stream, timeout, |io| {
             let mut resp = Responder::new(cfg, replay);
             loop {
-                let f = next_frame(r)?;
+                let f = io.next_frame()?;
                 match resp.receive(&f, now_ms())? {
-                    ResponderOutput::Send(o) => w.write_all(&o)?,
+                    ResponderOutput::Send(o) => io.send(&o)?,
                     ResponderOutput::Established(session) => return Ok(*session),
                 }
             }
+        })
+    }
+
+    /// Runs another handshake over `stream` (the vehicle-to-edge one, or an
+    /// embedder's): `run` exchanges frames through [`HandshakeIo`], every
+    /// read within `timeout` from now, and returns the session. On failure
+    /// the peer gets an alert frame and the connection is shut.
+    pub fn establish(
+        stream: TcpStream,
+        timeout: Duration,
+        run: impl FnOnce(&mut HandshakeIo) -> Result<Session>,
+    ) -> Result<Connection> {
+        handshake(stream, timeout, run)
+    }
+
+    /// Asks the edge at the other end of `stream` for its warrant (before a
+    /// handover on the same stream; the warrant is checked by
+    /// [`crate::v2x::Vehicle::prepare`]). Waits at most `timeout`.
+    pub fn fetch_warrant(stream: &TcpStream, timeout: Duration) -> Result<EdgeWarrant> {
+        stream.set_nodelay(true)?;
+        stream.set_write_timeout(Some(timeout))?;
+        (&mut &*stream).write_all(&frames::warrant_request_frame())?;
+        let mut reader = Deadline {
+            stream,
+            at: Instant::now() + timeout,
+        };
+        let frame = next_frame(&mut reader)?;
+        frames::decode_warrant_frame(&frame)
+    }
+
+    /// The vehicle's side of a handover on `stream`: sends `request` (a
+    /// finalized [`crate::v2x::PreparedRequest`]), verifies the edge's
+    /// response and acknowledges it, all within `timeout`. Any other
+    /// session the vehicle holds is untouched, whatever happens here.
+    pub fn hand_over(
+        stream: TcpStream,
+        request: &[u8],
+        awaiting: AwaitingResponse,
+        timeout: Duration,
+    ) -> Result<Connection> {
+        handshake(stream, timeout, |io| {
+            io.send(request)?;
+            let (ack, session) = awaiting.receive_response(&io.next_frame()?, now_ms())?;
+            io.send(&ack)?;
+            Ok(session)
         })
     }
 
