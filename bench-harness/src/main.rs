@@ -7,6 +7,7 @@ use std::process::ExitCode;
 mod anchor;
 mod embedded;
 mod fpga;
+mod handover;
 mod report;
 
 #[derive(Parser)]
@@ -26,6 +27,8 @@ enum Command {
     Avr(embedded::avr::Args),
     /// 32-bit: Cortex-M4 under QEMU (instruction counts, not cycles): KATs, AEADs, ML-KEM
     CortexM(embedded::cortex_m::Args),
+    /// Vehicle handover: the SecCDV baseline (m = 15, 30; P-256) beside agilis, medians per phase, bytes on the air
+    Handover(handover::Args),
     /// All targets in one report: host criterion, handshake, AVR, Cortex-M4, FPGA -> docs/benchmarks.md, plots, report.json
     Report(report::Args),
 }
@@ -37,6 +40,7 @@ fn main() -> ExitCode {
         Command::Fpga(args) => fpga::run(&args),
         Command::Avr(args) => embedded::avr::run(&args),
         Command::CortexM(args) => embedded::cortex_m::run(&args),
+        Command::Handover(args) => handover::run(&args),
         Command::Report(args) => report::run(&args),
     };
     match result {
