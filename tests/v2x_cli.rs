@@ -230,6 +230,47 @@ fn handover_trace_and_revocation_across_processes() {
 }
 
 #[test]
+fn a_target_that_never_answers_leaves_the_source_session_in_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    setup(dir);
+    let a = EdgeProcess::start(dir, "edge-a", &p(dir, "auth/public/revocations.list"));
+    // A "target" that accepts the connection and then says nothing.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let to = silent.local_addr().unwrap().to_string();
+    let held = std::thread::spawn(move || silent.accept().map(|(s, _)| s));
+    let o = run(&[
+        "vehicle",
+        "handover",
+        "--dir",
+        &p(dir, "car"),
+        "--from",
+        &a.addr,
+        "--to",
+        &to,
+        "--kib",
+        "128",
+        "--timeout",
+        "1",
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.contains(&format!("handover to {to} failed")), "{out}");
+    assert!(
+        out.contains(
+            "131072 bytes sent and echoed back in order (131072 via `edge-a`, 0 via the target)"
+        ),
+        "{out}"
+    );
+    drop(held.join());
+}
+
+#[test]
 fn bad_input_gets_clear_errors() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
