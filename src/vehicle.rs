@@ -12,6 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use agilis_driver::SoftwareEngine;
+use agilis_negotiate::cert::StatusList;
 use agilis_negotiate::handshake::Policy;
 use agilis_negotiate::record::{Event, Session};
 use agilis_negotiate::tcp::{Connection, read_frame};
@@ -56,6 +57,10 @@ pub struct HandoverArgs {
     /// Deadline of each handover and longest wait for an echo, in seconds.
     #[arg(long, default_value_t = 10)]
     timeout: u64,
+    /// A newer signed revocation list from the authority (edges' warrants are checked against it).
+    /// Default: DIR/trust/revocations.list.
+    #[arg(long, value_name = "FILE")]
+    revocations: Option<PathBuf>,
 }
 
 /// Bytes per record of the stream.
@@ -242,6 +247,7 @@ fn close(mut link: Link) -> Result<(), Failure> {
 /// halfway, finish. `progress` prints the steps on stdout.
 pub fn drive(
     dir: &Path,
+    revocations: Option<&Path>,
     from: &str,
     to: &str,
     app: Option<&str>,
@@ -251,8 +257,17 @@ pub fn drive(
 ) -> Result<Report, Failure> {
     let d = VehicleDir::open(dir)
         .map_err(|e| Failure::BadInput(format!("--dir {}: {e}", dir.display())))?;
-    let revocation = RevocationList::new(&d.authority, d.revocations.clone())
-        .map_err(|e| Failure::BadInput(format!("{}/trust: {e}", dir.display())))?;
+    let list = match revocations {
+        None => d.revocations.clone(),
+        Some(f) => {
+            let bytes = std::fs::read(f)
+                .map_err(|e| Failure::BadInput(format!("--revocations {}: {e}", f.display())))?;
+            StatusList::decode(&bytes)
+                .map_err(|e| Failure::BadInput(format!("--revocations {}: {e}", f.display())))?
+        }
+    };
+    let revocation = RevocationList::new(&d.authority, list)
+        .map_err(|e| Failure::BadInput(format!("revocation list: {e}")))?;
     let vehicle = Vehicle::new(VehicleConfig::new(
         d.authority.clone(),
         Arc::new(revocation),
@@ -341,6 +356,7 @@ pub fn run(c: VehicleCommand) -> CliResult {
     let bytes = a.kib.saturating_mul(1024);
     let r = drive(
         &a.dir,
+        a.revocations.as_deref(),
         &a.from,
         &a.to,
         a.app.as_deref(),
@@ -413,6 +429,7 @@ pub fn demo(kib: u64) -> CliResult {
         );
         let r = drive(
             &dir.join("vehicle"),
+            None,
             &a,
             &b,
             None,
@@ -455,6 +472,7 @@ pub fn demo(kib: u64) -> CliResult {
         }
         match drive(
             &dir.join("vehicle"),
+            None,
             &a,
             &b,
             None,

@@ -271,6 +271,55 @@ fn a_target_that_never_answers_leaves_the_source_session_in_place() {
 }
 
 #[test]
+fn a_vehicle_refuses_a_revoked_edge_from_a_newer_list() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    setup(dir);
+    // Both edges run on the lists they were enrolled with; the authority then revokes edge-b.
+    let a = EdgeProcess::start(dir, "edge-a", &p(dir, "edge-a/trust/revocations.list"));
+    let b = EdgeProcess::start(dir, "edge-b", &p(dir, "edge-b/trust/revocations.list"));
+    agilis(&[
+        "authority",
+        "revoke",
+        "--dir",
+        &p(dir, "auth"),
+        "--edge",
+        "edge-b",
+    ]);
+    let o = run(&[
+        "vehicle",
+        "handover",
+        "--dir",
+        &p(dir, "car"),
+        "--from",
+        &a.addr,
+        "--to",
+        &b.addr,
+        "--kib",
+        "64",
+        "--revocations",
+        &p(dir, "auth/public/revocations.list"),
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.contains("failed") && out.contains("revoked"), "{out}");
+    assert!(
+        out.contains(
+            "65536 bytes sent and echoed back in order (65536 via `edge-a`, 0 via the target)"
+        ),
+        "{out}"
+    );
+    // With the old list the vehicle does not know, and the handover goes through.
+    let o = handover(dir, &a.addr, &b.addr, "64");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
+}
+
+#[test]
 fn bad_input_gets_clear_errors() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
