@@ -29,7 +29,7 @@ enum Command {
     CortexM(embedded::cortex_m::Args),
     /// Vehicle handover: the SecCDV baseline (m = 15, 30; P-256) beside agilis, medians per phase, bytes on the air
     Handover(handover::Args),
-    /// All targets in one report: host criterion, handshake, AVR, Cortex-M4, FPGA -> docs/benchmarks.md, plots, report.json
+    /// All targets in one report: host criterion, handshake, vehicle handover, AVR, Cortex-M4, FPGA -> docs/benchmarks.md, plots, report.json
     Report(report::Args),
 }
 

@@ -1,5 +1,5 @@
 //! `bench-harness report` from fixture inputs: criterion estimates, avr.json,
-//! cortex-m4.json and fpga.json written to a temporary directory, read the
+//! cortex-m4.json, fpga.json and the handover figures written to a temporary directory, read the
 //! way a run reads them, rendered and written. Checks that the page, the
 //! SVG plots and report.json are well-formed and carry the right numbers.
 //! No benchmark runs.
@@ -11,6 +11,8 @@ mod report {
     pub mod criterion;
     #[path = "figures.rs"]
     pub mod figures;
+    #[path = "handover.rs"]
+    pub mod handover;
     #[path = "inputs.rs"]
     pub mod inputs;
     #[path = "markdown.rs"]
@@ -189,6 +191,39 @@ fn cortex_fixture() -> Value {
     })
 }
 
+/// The handover figures as `bench-harness handover` writes them (results/handover.json).
+fn handover_fixture() -> Value {
+    let phase = |hashes: u32, mults: u32, median_ms: f64| json!({"counts": {"hashes": hashes, "mults": mults}, "median_ms": median_ms});
+    let row = |m: u32, edge_ms: f64, bytes: u32| {
+        json!({
+            "m": m,
+            "vehicle_precompute": phase(0, m + 1, 3.893856),
+            "vehicle_online": phase(1, 0, 0.003285),
+            "vehicle_response": phase(2, 4, 0.84355),
+            "vehicle_handover_ms": 0.846835,
+            "vehicle_model": {"hashes": 3, "mults": 4},
+            "edge": phase(4, m + 7, edge_ms),
+            "edge_model": {"hashes": 4, "mults": m + 7},
+            "bytes_on_air": bytes,
+            "published_bytes": 140 + 32 * m,
+            "handovers_per_sec_per_core": 1e3 / edge_ms,
+        })
+    };
+    json!({
+        "command": "cargo run --release -p agilis-bench --bin bench-harness -- handover --iterations 40",
+        "date_utc": "2026-11-23",
+        "machine": {"cpu": "Intel Xeon Processor (Fixture)", "cores": 2, "virtualized": true},
+        "iterations": 40,
+        "primitives": {"t_m_ms": 0.255811, "t_m_vartime_ms": 0.271694, "t_m_generator_ms": 0.077501,
+                       "t_m_aws_lc_ms": 0.04509, "t_h_ms": 0.000239, "hash_input_bytes": 256},
+        "baseline": [row(15, 4.743043, 719), row(30, 9.203819, 1199)],
+        "agilis": {"vehicle_precompute_ms": 0.530024, "vehicle_online_ms": 0.00653, "vehicle_response_ms": 0.220687,
+                   "edge_ms": 0.431, "bytes_on_air": 13389, "handovers_per_sec_per_core": 2290.4},
+        "agilis_error": null,
+        "goal": {"edge_limit_ms": 2.3715215, "vehicle_online_limit_ms": 0.2, "edge_met": true, "vehicle_online_met": true},
+    })
+}
+
 fn core(name: &str, alg: &str, luts: u64, fmax: f64, cycles: u64, mbps: f64) -> Value {
     json!({
         "synth": {"job": {"name": name}, "resources": {"luts": luts, "ffs": 1055}, "depth": {"fmax_mhz": fmax}},
@@ -278,6 +313,7 @@ fn full_inputs(dir: &Path) -> Inputs {
         meta: meta(vec![
             stage("host", Outcome::Ran),
             stage("handshake", Outcome::Ran),
+            stage("handover", Outcome::Ran),
             stage("avr", Outcome::Ran),
             stage("cortex-m", Outcome::Ran),
             stage(
@@ -287,6 +323,7 @@ fn full_inputs(dir: &Path) -> Inputs {
         ]),
         host: Some(report::criterion::read_medians(&home).unwrap()),
         handshake: Some(report::criterion::read_medians(&hs).unwrap()),
+        handover: Some(write("handover.json", &handover_fixture())),
         avr: Some(write("avr.json", &avr_fixture())),
         cortex_m: Some(write("cortex-m4.json", &cortex_fixture())),
         fpga: Some(FpgaSource {
@@ -453,6 +490,32 @@ fn report_from_fixtures() {
         "a base/ estimate leaked into the page"
     );
     assert!(md.contains("| ml-kem-768+x25519 | initiator | 1.23 ms |"));
+    // The handover section: its table, the goal check, the baseline's provenance, the link.
+    let handover = &md[md
+        .find(report::handover::TITLE)
+        .expect("no handover section")..];
+    let handover = &handover[..handover[3..]
+        .find("\n## ")
+        .map_or(handover.len(), |e| e + 3)];
+    for line in [
+        "Medians of 40 handovers per phase on one core, measured in this run by the code of `bench-harness handover`",
+        "(alone: `cargo run --release -p agilis-bench --bin bench-harness -- handover --iterations 40`)",
+        "| scheme | ring m | vehicle precompute | vehicle online | vehicle response | edge | bytes on the air | handovers/s per edge core |",
+        "| SecCDV baseline (P-256) | 15 | 3.89 ms | 3.29 µs | 844 µs | 4.74 ms | 719 | 211 |",
+        "| SecCDV baseline (P-256) | 30 | 3.89 ms | 3.29 µs | 844 µs | 9.2 ms | 1199 | 109 |",
+        "| agilis | – | 530 µs | 6.53 µs | 221 µs | 431 µs | 13389 | 2290 |",
+        "- agilis edge cost ≤ ½ of the SecCDV edge cost at m = 15 (≤ 2.37 ms): **met** (431 µs)",
+        "- agilis vehicle online cost ≤ 200 µs: **met** (6.53 µs)",
+        "The SecCDV baseline is a reconstruction from the paper's published cost model",
+        "[handover.md](handover.md)",
+    ] {
+        assert!(handover.contains(line), "missing {line:?} in\n{handover}");
+    }
+    assert_eq!(
+        handover.matches("| SecCDV baseline").count() + handover.matches("| agilis |").count(),
+        3
+    );
+    assert!(md.contains("| handover | handover fixture | measured in this run | 1 s |"));
     // Every plot is linked and written.
     for (file, svg) in &rendered.plots {
         assert!(
@@ -534,6 +597,8 @@ fn report_from_fixtures() {
     assert!((aes["gbps"].as_f64().unwrap() - 131.072).abs() < 1e-9);
     assert_eq!(j["handshake"][0]["suite"], "ml-kem-768+x25519");
     assert_eq!(j["handshake"][0]["median_ns"], 1_234_000.0);
+    assert_eq!(j["handover"], handover_fixture());
+    assert_eq!(j["meta"]["stages"][2]["name"], "handover");
     assert_eq!(j["avr"]["images"][1]["code_bytes_over_baseline"], 2926);
     assert_eq!(j["fpga"]["rerun_in_this_run"], false);
     assert_eq!(j["fpga"]["figures"]["date_utc"], "2026-11-20");
@@ -558,6 +623,7 @@ fn missing_stages_are_declared_not_invented() {
                 "handshake",
                 Outcome::Skipped("agilis-negotiate has no `handshake` bench".into()),
             ),
+            stage("handover", Outcome::Skipped("not selected (--only)".into())),
             stage(
                 "avr",
                 Outcome::Skipped("missing simavr (install: apt-get install simavr)".into()),
@@ -573,6 +639,7 @@ fn missing_stages_are_declared_not_invented() {
         ]),
         host: None,
         handshake: None,
+        handover: None,
         avr: None,
         cortex_m: None,
         fpga: None,
@@ -595,6 +662,11 @@ fn missing_stages_are_declared_not_invented() {
         "Not measured in this run (skipped: missing simavr (install: apt-get install simavr))."
     ));
     assert!(md.contains("Not measured (agilis-negotiate has no `handshake` bench)."));
+    assert!(md.contains(&format!(
+        "{}\n\nNot measured in this run (skipped: not selected (--only)).\n",
+        report::handover::TITLE
+    )));
+    assert!(!md.contains("| SecCDV baseline"));
     assert!(md.contains("| **agilis Ascon-AEAD128** | **not measured** | **not measured** | **not measured** | **not measured** | **not measured** | **not measured** |"));
     assert!(!md.contains("## Every median"));
     for (_, svg) in &rendered.plots {
@@ -604,7 +676,9 @@ fn missing_stages_are_declared_not_invented() {
     }
     let j: Value =
         serde_json::from_str(&std::fs::read_to_string(tmp.0.join("report.json")).unwrap()).unwrap();
-    assert!(j["host"].is_null() && j["avr"].is_null() && j["fpga"].is_null());
+    assert!(
+        j["host"].is_null() && j["handover"].is_null() && j["avr"].is_null() && j["fpga"].is_null()
+    );
     assert!(
         j["comparison"]
             .as_array()
@@ -612,7 +686,7 @@ fn missing_stages_are_declared_not_invented() {
             .iter()
             .all(|c| c["agilis"].is_null())
     );
-    assert_eq!(j["meta"]["stages"][3]["outcome"]["status"], "failed");
+    assert_eq!(j["meta"]["stages"][4]["outcome"]["status"], "failed");
 }
 
 #[test]
@@ -628,4 +702,26 @@ fn svg_axis_and_escaping() {
     assert_eq!(report::criterion::fmt_time(64.83), "64.8 ns");
     assert_eq!(report::criterion::fmt_time(1_234_000.0), "1.23 ms");
     assert_eq!(report::markdown::thousands(1_177_922), "1,177,922");
+}
+
+#[test]
+fn handover_without_agilis_row_says_why() {
+    let mut figures = handover_fixture();
+    figures["agilis"] = Value::Null;
+    figures["agilis_error"] = json!("agilis v2x handover: no policy named `vehicle`");
+    figures["goal"]["edge_met"] = Value::Null;
+    figures["goal"]["vehicle_online_met"] = Value::Null;
+    let mut s = String::new();
+    report::handover::figures(&mut s, &figures);
+    assert!(s.contains("| SecCDV baseline (P-256) | 30 |"), "{s}");
+    assert!(!s.contains("| agilis |"), "{s}");
+    assert!(
+        s.contains("agilis: not measured (agilis v2x handover: no policy named `vehicle`)."),
+        "{s}"
+    );
+    assert!(s.contains("(≤ 2.37 ms): not measured\n"), "{s}");
+    assert!(
+        s.contains("- agilis vehicle online cost ≤ 200 µs: not measured\n"),
+        "{s}"
+    );
 }

@@ -323,14 +323,18 @@ pub fn goal(baseline: &[BaselineRow], agilis: Option<&AgilisRow>) -> GoalCheck {
     }
 }
 
-pub fn run(args: &Args) -> Result<(), String> {
-    let iterations = args
-        .iterations
-        .unwrap_or(if args.quick { 40 } else { 1000 });
+/// Handovers per figure when `--iterations` is not given.
+pub fn default_iterations(quick: bool) -> usize {
+    if quick { 40 } else { 1000 }
+}
+
+/// The whole measurement: primitives, the baseline at every ring size,
+/// agilis and the goal check, with progress on stderr. `command` is recorded
+/// as the command line that reproduces the figures. Writes nothing.
+pub fn measure(iterations: usize, command: String) -> Result<Report, String> {
     if iterations == 0 {
         return Err("--iterations: give at least 1".into());
     }
-    let started = Instant::now();
     eprintln!("[handover] primitives: T_m, T_h ({iterations} batches of {PRIMITIVE_BATCH})");
     let primitives = primitives(iterations)?;
     let mut rows = Vec::new();
@@ -346,11 +350,8 @@ pub fn run(args: &Args) -> Result<(), String> {
         }
     };
     let goal = goal(&rows, agilis.as_ref());
-    let rep = Report {
-        command: format!(
-            "cargo run --release -p agilis-bench --bin bench-harness -- {}",
-            std::env::args().skip(1).collect::<Vec<_>>().join(" ")
-        ),
+    Ok(Report {
+        command,
         date_utc: crate::fpga::docs::today_utc(),
         machine: crate::report::env::machine(),
         iterations,
@@ -359,7 +360,19 @@ pub fn run(args: &Args) -> Result<(), String> {
         agilis,
         agilis_error,
         goal,
-    };
+    })
+}
+
+pub fn run(args: &Args) -> Result<(), String> {
+    let iterations = args
+        .iterations
+        .unwrap_or_else(|| default_iterations(args.quick));
+    let started = Instant::now();
+    let command = format!(
+        "cargo run --release -p agilis-bench --bin bench-harness -- {}",
+        std::env::args().skip(1).collect::<Vec<_>>().join(" ")
+    );
+    let rep = measure(iterations, command)?;
     println!("{}", report::tables(&rep));
 
     let root = crate::fpga::workspace_root();

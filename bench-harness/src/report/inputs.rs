@@ -72,7 +72,7 @@ pub enum Outcome {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Stage {
-    /// host, handshake, avr, cortex-m, fpga.
+    /// host, handshake, handover, avr, cortex-m, fpga.
     pub name: String,
     /// What it ran, e.g. the command line.
     pub what: String,
@@ -127,6 +127,9 @@ pub struct Inputs {
     pub host: Option<Vec<Median>>,
     /// The `handshake/<suite>/<role>` medians of agilis-negotiate's bench.
     pub handshake: Option<Vec<Median>>,
+    /// The handover measurement of this run (`bench-harness handover`'s
+    /// figures, in the shape of bench-harness/results/handover.json).
+    pub handover: Option<Value>,
     /// bench-harness/results/avr.json of this run.
     pub avr: Option<Value>,
     /// bench-harness/results/cortex-m4.json of this run.

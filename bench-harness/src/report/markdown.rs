@@ -24,6 +24,7 @@ pub fn page(inp: &Inputs, comparison: &[Comparison], plots: &[Plot]) -> String {
     fpga(&mut s, inp);
     host(&mut s, inp, plots);
     handshake(&mut s, inp);
+    super::handover::section(&mut s, inp);
     if let Some(m) = &inp.host {
         dispatch(&mut s, m);
         every_median(&mut s, m);
@@ -40,6 +41,7 @@ pub fn summary(inp: &Inputs, comparison: &[Comparison]) -> String {
         host_table(&mut s, m);
     }
     handshake(&mut s, inp);
+    super::handover::section(&mut s, inp);
     s
 }
 
@@ -220,7 +222,7 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-fn not_measured(s: &mut String, inp: &Inputs, stage: &str) {
+pub(super) fn not_measured(s: &mut String, inp: &Inputs, stage: &str) {
     let why = match inp.meta.stage(stage).map(|st| &st.outcome) {
         Some(Outcome::Skipped(why)) => format!("skipped: {why}"),
         Some(Outcome::Failed(e)) => format!("failed: {}", one_line(e)),

@@ -1,6 +1,7 @@
 //! `bench-harness report`: one command for the cross-target report. It runs
 //! what this machine can run (host criterion benches, the handshake bench,
-//! the ATmega328P and Cortex-M4 simulations), takes the FPGA figures from
+//! the vehicle handover measurement, the ATmega328P and Cortex-M4
+//! simulations), takes the FPGA figures from
 //! `bench-harness/results/fpga.json` (or reruns synthesis with `--fpga`),
 //! prints the tables, and writes docs/benchmarks.md, its SVG plots under
 //! docs/plots/ and bench-harness/results/report.json.
@@ -11,6 +12,7 @@
 pub mod criterion;
 pub mod env;
 pub mod figures;
+pub mod handover;
 pub mod inputs;
 pub mod markdown;
 pub mod plots;
@@ -34,15 +36,17 @@ use inputs::{FpgaSource, Inputs, Meta, Outcome, Stage};
 pub enum StageName {
     Host,
     Handshake,
+    Handover,
     Avr,
     CortexM,
     Fpga,
 }
 
 impl StageName {
-    const ALL: [StageName; 5] = [
+    const ALL: [StageName; 6] = [
         StageName::Host,
         StageName::Handshake,
+        StageName::Handover,
         StageName::Avr,
         StageName::CortexM,
         StageName::Fpga,
@@ -52,6 +56,7 @@ impl StageName {
         match self {
             StageName::Host => "host",
             StageName::Handshake => "handshake",
+            StageName::Handover => "handover",
             StageName::Avr => "avr",
             StageName::CortexM => "cortex-m",
             StageName::Fpga => "fpga",
@@ -65,21 +70,23 @@ impl StageName {
 Stages (each says what it runs and how long it took; a stage whose tools are missing is skipped with a notice):
   host       cargo bench -p agilis-suites --bench kem|sig|aead (criterion medians, one core)
   handshake  cargo bench -p agilis-negotiate --bench handshake, when that bench exists
+  handover   bench-harness handover's measurement in process: SecCDV baseline (m = 15, 30) beside agilis
+             (1000 handovers, 40 with --quick); results/handover.json and docs/handover.md are left alone
   avr        bench-harness avr: ATmega328P in simavr (needs the AVR nightly, gcc-avr, avr-libc, simavr)
   cortex-m   bench-harness cortex-m: Cortex-M4 in QEMU (needs thumbv7em-none-eabihf, qemu-system-arm)
   fpga       reads bench-harness/results/fpga.json (bench-harness fpga); --fpga reruns synthesis (yosys, verilator)
 
 Writes docs/benchmarks.md and docs/plots/*.svg (unless --no-docs) and bench-harness/results/report.json;
 avr and cortex-m also rewrite results/avr.json and results/cortex-m4.json as their own commands do.
-Once built, a full run takes about 25 minutes on 2 CPUs (host benches ~15, handshake ~2, avr ~4, cortex-m ~5);
+Once built, a full run takes about 26 minutes on 2 CPUs (host benches ~15, handshake ~2, handover ~1, avr ~4, cortex-m ~5);
 --quick about 15 on a busy machine; --fpga adds ~12. A fresh machine first builds the benches and firmware.
 
 Example: cargo run --release -p agilis-bench --bin bench-harness -- report --quick --no-docs")]
 pub struct Args {
-    /// Only these stages (comma-separated): host, handshake, avr, cortex-m, fpga.
+    /// Only these stages (comma-separated): host, handshake, handover, avr, cortex-m, fpga.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "STAGE,..")]
     pub only: Vec<StageName>,
-    /// Short criterion runs (warm-up 0.2 s, measurement 0.5 s, 10 samples); the simulators are exact either way.
+    /// Short criterion runs (warm-up 0.2 s, measurement 0.5 s, 10 samples) and fewer handovers; the simulators are exact either way.
     #[arg(long)]
     pub quick: bool,
     /// Rerun FPGA synthesis (`bench-harness fpga`, ~12 min) instead of reading the stored fpga.json.
@@ -118,6 +125,7 @@ pub fn run(args: &Args) -> Result<(), String> {
     let mut stages = Vec::new();
     let mut inp_host = None;
     let mut inp_handshake = None;
+    let mut inp_handover = None;
     let mut inp_avr = None;
     let mut inp_cortex = None;
     let mut inp_fpga = None;
@@ -178,6 +186,11 @@ pub fn run(args: &Args) -> Result<(), String> {
                         Err(e) => (what, Outcome::Failed(e)),
                     }
                 }
+            }
+            StageName::Handover => {
+                let (what, outcome, figures) = handover_stage(args.quick);
+                inp_handover = figures;
+                (what, outcome)
             }
             StageName::Avr => {
                 let what =
@@ -274,6 +287,7 @@ pub fn run(args: &Args) -> Result<(), String> {
         meta,
         host: inp_host,
         handshake: inp_handshake,
+        handover: inp_handover,
         avr: inp_avr,
         cortex_m: inp_cortex,
         fpga: inp_fpga,
@@ -402,6 +416,26 @@ fn host_benches(
     Ok(medians)
 }
 
+/// The handover measurement of `bench-harness handover`, run in process with
+/// its own iteration defaults; its figures as results/handover.json has them.
+fn handover_stage(quick: bool) -> (String, Outcome, Option<Value>) {
+    let iterations = crate::handover::default_iterations(quick);
+    let command = format!(
+        "cargo run --release -p agilis-bench --bin bench-harness -- handover --iterations {iterations}"
+    );
+    let what = format!(
+        "bench-harness handover --iterations {iterations} (SecCDV baseline m = 15, 30 and agilis v2x, in process)"
+    );
+    eprintln!("[report] handover: {what}");
+    let figures = crate::handover::measure(iterations, command).and_then(|rep| {
+        serde_json::to_value(&rep).map_err(|e| format!("serializing the handover figures: {e}"))
+    });
+    match figures {
+        Ok(v) => (what, Outcome::Ran, Some(v)),
+        Err(e) => (what, Outcome::Failed(e), None),
+    }
+}
+
 /// `bench-harness fpga` with the report's options, parsed as its own command line.
 #[derive(Parser)]
 struct FpgaCommand {
@@ -510,4 +544,73 @@ fn fpga_stage(root: &Path, args: &Args) -> (String, Outcome, Option<FpgaSource>)
 fn skipped_for_missing(missing: &[tools::Missing]) -> Outcome {
     let names: Vec<String> = missing.iter().map(|m| m.to_string()).collect();
     Outcome::Skipped(format!("missing {}", names.join("; ")))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::handover::meter::OpCounts;
+    use crate::handover::{AgilisRow, BaselineRow, Phase, Primitives, Report, goal, seccdv};
+
+    fn baseline_row(m: usize, edge_ms: f64) -> BaselineRow {
+        let phase = |counts, median_ms| Phase { counts, median_ms };
+        BaselineRow {
+            m,
+            vehicle_precompute: phase(OpCounts::new(0, m as u32 + 1), 3.0),
+            vehicle_online: phase(OpCounts::new(1, 0), 0.002),
+            vehicle_response: phase(OpCounts::new(2, 4), 0.8),
+            vehicle_handover_ms: 0.802,
+            vehicle_model: seccdv::vehicle_model(),
+            edge: phase(seccdv::edge_model(m), edge_ms),
+            edge_model: seccdv::edge_model(m),
+            bytes_on_air: seccdv::bytes_on_air(m),
+            published_bytes: seccdv::published_bytes(m),
+            handovers_per_sec_per_core: 1e3 / edge_ms,
+        }
+    }
+
+    /// The section reads the field names `bench-harness handover` writes:
+    /// a real `Report`, serialized as the stage serializes it, renders every figure.
+    #[test]
+    fn the_handover_section_reads_the_measurements_json() {
+        let baseline = vec![baseline_row(15, 4.0), baseline_row(30, 8.0)];
+        let agilis = AgilisRow {
+            vehicle_precompute_ms: 0.5,
+            vehicle_online_ms: 0.25,
+            vehicle_response_ms: 0.2,
+            edge_ms: 0.4,
+            bytes_on_air: 13389,
+            handovers_per_sec_per_core: 2500.0,
+        };
+        let rep = Report {
+            command: "cargo run --release -p agilis-bench --bin bench-harness -- handover --iterations 40".into(),
+            date_utc: "2026-11-23".into(),
+            machine: Default::default(),
+            iterations: 40,
+            primitives: Primitives {
+                t_m_ms: 0.25,
+                t_m_vartime_ms: 0.27,
+                t_m_generator_ms: 0.08,
+                t_m_aws_lc_ms: 0.045,
+                t_h_ms: 0.0002,
+                hash_input_bytes: 256,
+            },
+            goal: goal(&baseline, Some(&agilis)),
+            baseline,
+            agilis: Some(agilis),
+            agilis_error: None,
+        };
+        let mut s = String::new();
+        super::handover::figures(&mut s, &serde_json::to_value(&rep).unwrap());
+        for line in [
+            "Medians of 40 handovers per phase",
+            "(alone: `cargo run --release -p agilis-bench --bin bench-harness -- handover --iterations 40`)",
+            "| SecCDV baseline (P-256) | 15 | 3 ms | 2 µs | 800 µs | 4 ms | 719 | 250 |",
+            "| SecCDV baseline (P-256) | 30 | 3 ms | 2 µs | 800 µs | 8 ms | 1199 | 125 |",
+            "| agilis | – | 500 µs | 250 µs | 200 µs | 400 µs | 13389 | 2500 |",
+            "- agilis edge cost ≤ ½ of the SecCDV edge cost at m = 15 (≤ 2 ms): **met** (400 µs)",
+            "- agilis vehicle online cost ≤ 200 µs: **missed** (250 µs)",
+        ] {
+            assert!(s.contains(line), "missing {line:?} in\n{s}");
+        }
+    }
 }

@@ -47,6 +47,7 @@ fn report_json(inp: &Inputs, comparison: &[Comparison]) -> Value {
             "median_ns": "criterion median, nanoseconds per operation, one core",
             "gbps": "8 * bytes / median_ns (10^9 bits per second)",
             "comparison": "each row names its unit; `estimate` marks figures derived under a stated assumption",
+            "handover": "milliseconds (*_ms), bytes, handovers per second per edge core; see docs/handover.md",
             "avr": "see avr.units (cycles are simavr CPU cycles at 16 MHz)",
             "cortex_m": "see cortex_m.units (instructions, not cycles)",
             "fpga": "see fpga.json's fields: LUTs from Yosys stat, Mb/s at an estimated clock",
@@ -64,6 +65,7 @@ fn report_json(inp: &Inputs, comparison: &[Comparison]) -> Value {
         })),
         "handshake": inp.handshake.as_deref().map(|m| figures::handshakes(m).into_iter()
             .map(|(suite, role, ns)| json!({"suite": suite, "role": role, "median_ns": ns})).collect::<Vec<_>>()),
+        "handover": inp.handover,
         "avr": inp.avr,
         "cortex_m": inp.cortex_m,
         "fpga": inp.fpga.as_ref().map(|f| json!({
