@@ -24,8 +24,12 @@ module agilis_fifo #(
     reg [W-1:0] mem [0:(1<<DEPTH_LOG2)-1];
     reg [DEPTH_LOG2:0] wp, rp;
 
+    // `empty` is a flip-flop, kept equal to (wp == rp): the lanes' feed
+    // decision starts from it, and a pointer compare there was the lane's
+    // longest path.
+    reg empty_q;
     assign count = wp - rp;
-    assign empty = (wp == rp);
+    assign empty = empty_q;
     assign full  = (count == (1 << DEPTH_LOG2));
     assign dout  = mem[rp[DEPTH_LOG2-1:0]];
 
@@ -40,9 +44,13 @@ module agilis_fifo #(
         if (clear) begin
             wp <= 0;
             rp <= 0;
+            empty_q <= 1'b1;
         end else begin
             if (do_push) wp <= wp + 1'b1;
             if (do_pop)  rp <= rp + 1'b1;
+            // a push alone fills it; a pop alone empties it from one entry; both keep it as it is
+            if (do_push && !do_pop) empty_q <= 1'b0;
+            else if (do_pop && !do_push) empty_q <= (count == 1);
         end
     end
 endmodule

@@ -100,7 +100,7 @@ module agilis_lane #(
                      S_ST_START = 4'd10, S_PREP = 4'd11;
 
     (* fsm_encoding = "one-hot" *) reg [3:0] state;
-    wire busy = (state != S_IDLE);
+    wire busy = !(state == S_IDLE);   // (an equality: one bit of the one-hot state, where != was an OR of the others)
     assign idle = !busy;
 
     // ---- job registers ----------------------------------------------------
@@ -131,7 +131,9 @@ module agilis_lane #(
     wire w_err   = reg_we && (reg_waddr == AGILIS_LANE_REG_ERROR);
     wire w_param = reg_we && !w_ctrl && !w_err;
     wire start_bit = reg_wdata[AGILIS_LANE_CTRL_START];
-    wire go_direct = w_ctrl && start_bit && !busy && !ring_en && !sr_abort;
+    // A direct start, as S_IDLE sees it (where the lane is not busy by
+    // definition: leaving `busy` out keeps its wide decode off this path).
+    wire go_direct = w_ctrl && start_bit && !ring_en && !sr_abort;
     assign reg_busy_err = (w_ctrl && start_bit && (busy || ring_en)) || (w_param && busy);
 
     // ---- FIFOs -------------------------------------------------------------
@@ -344,7 +346,9 @@ module agilis_lane #(
             // register writes (refused while busy; see reg_busy_err)
             if (w_err) lane_err <= lane_err & ~reg_wdata[7:0];
             if (reg_busy_err) lane_err[AGILIS_ERROR_BUSY] <= 1'b1;
-            if (w_param && !busy) begin
+            // (the case picks the parameter words, so the ERROR address,
+            // which w_param leaves out, needs no decode on this wide enable)
+            if (reg_we && !w_ctrl && !busy) begin
                 case (reg_waddr)
                     AGILIS_LANE_REG_KEY_SLOT: p_slot <= reg_wdata[7:0];
                     AGILIS_LANE_REG_AD_LEN:   p_ad <= reg_wdata;

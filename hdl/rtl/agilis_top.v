@@ -276,11 +276,16 @@ module agilis_top #(
             (a == AGILIS_REG_RING_CONS) || (a == AGILIS_REG_RING_FETCH);
     endfunction
 
-    // write decode (stage wq), registered into one-cycle select pulses (stage ws)
-    wire        w_in_lane  = in_lanes(wa);
-    wire [15:0] w_lane     = lane_of(wa);
+    // write decode (stage wq), registered into one-cycle select pulses (stage ws).
+    // Whether the address is a lane's, which lane, and whether it is mapped are
+    // decoded as the write is taken (flip-flops at stage wq).
+    wire [15:0] aw_a = {s_axil_awaddr[15:2], 2'b00};
+    wire        aw_in_lane = in_lanes(aw_a);
+    wire [15:0] aw_lane    = lane_of(aw_a);
+    wire        aw_mapped  = aw_in_lane ? lane_writable(loff(aw_a)) : glob_writable(aw_a);
+    reg         w_in_lane, w_mapped;
+    reg  [15:0] w_lane;
     wire [7:0]  w_loff     = loff(wa);
-    wire        w_mapped   = w_in_lane ? lane_writable(w_loff) : glob_writable(wa);
     wire        w_ok       = wq_v && w_mapped && wq_strb;
     wire        w_do       = w_ok && !sr_busy;
     wire        w_gdo      = wq_v && wq_strb && !sr_busy;   // with an exact global address: mapped, no lane
@@ -295,6 +300,7 @@ module agilis_top #(
     always @(posedge clk) begin
         if (rst) begin
             wq_v <= 1'b0; ws_v <= 1'b0; wq_a <= 16'd0; wq_d <= 32'd0; wq_strb <= 1'b0;
+            w_in_lane <= 1'b0; w_mapped <= 1'b0; w_lane <= 16'd0;
             ws_bad <= 1'b0; ws_ctl <= 1'b0; ws_err <= 1'b0; ws_irqs <= 1'b0; ws_irqe <= 1'b0; ws_scr <= 1'b0;
             ws_ksel <= 1'b0; ws_kalg <= 1'b0; ws_kcmd <= 1'b0; ws_kdata <= 1'b0;
             ws_rbl <= 1'b0; ws_rbh <= 1'b0; ws_rsize <= 1'b0; ws_rprod <= 1'b0;
@@ -302,7 +308,10 @@ module agilis_top #(
             s_axil_bvalid <= 1'b0;
         end else begin
             if (wr_take) begin
-                wq_a <= {s_axil_awaddr[15:2], 2'b00};
+                wq_a <= aw_a;
+                w_in_lane <= aw_in_lane;
+                w_lane    <= aw_lane;
+                w_mapped  <= aw_mapped;
                 wq_d <= s_axil_wdata;
                 wq_strb <= (s_axil_wstrb == 4'hF);
             end
@@ -488,60 +497,100 @@ module agilis_top #(
     end
 
     // ---- register reads -------------------------------------------------------------
-    reg [31:0] rmux;
-    always @* begin
-        rmux = 32'd0;
-        case ({8'd0, ra[7:0]})
-        AGILIS_REG_ID:          rmux = AGILIS_ID_MAGIC;
-        AGILIS_REG_VERSION:     rmux = AGILIS_VERSION;
-        AGILIS_REG_REGMAP_HASH: rmux = AGILIS_REGMAP_HASH;
-        AGILIS_REG_CAPABILITY: begin
-            rmux[AGILIS_CAPABILITY_LANES_LSB +: 8] = LANES8;
-            rmux[AGILIS_CAPABILITY_KEY_SLOTS_LSB +: 8] = SLOTS8;
-            rmux[AGILIS_CAPABILITY_ASCON_ROUNDS_LSB +: 4] = ROUNDS4;
-            rmux[AGILIS_CAPABILITY_MAX_BURST_LSB +: 4] = 4'd15;
-            rmux[AGILIS_CAPABILITY_BEAT_BYTES_LSB +: 8] = 8'd16;
+    // Which global register a read addresses is decoded from the address as it
+    // is taken and kept one-hot (rsel), so that the read mux is an AND-OR of
+    // flip-flops. Unmapped addresses, the lane windows and the write-only
+    // KEY_CMD / KEY_DATA select nothing and read 0.
+    localparam integer NGLOB = 23;
+    function [NGLOB-1:0] glob_sel(input [15:0] a);
+        begin
+            glob_sel = {NGLOB{1'b0}};
+            if (a[15:8] == 8'd0)
+                case ({8'd0, a[7:0]})
+                AGILIS_REG_ID: glob_sel[0] = 1'b1;
+                AGILIS_REG_VERSION: glob_sel[1] = 1'b1;
+                AGILIS_REG_REGMAP_HASH: glob_sel[2] = 1'b1;
+                AGILIS_REG_CAPABILITY: glob_sel[3] = 1'b1;
+                AGILIS_REG_LANE_KIND: glob_sel[4] = 1'b1;
+                AGILIS_REG_MAX_LEN: glob_sel[5] = 1'b1;
+                AGILIS_REG_RING_CAP: glob_sel[6] = 1'b1;
+                AGILIS_REG_CONTROL: glob_sel[7] = 1'b1;
+                AGILIS_REG_STATUS: glob_sel[8] = 1'b1;
+                AGILIS_REG_ERROR: glob_sel[9] = 1'b1;
+                AGILIS_REG_IRQ_STATUS: glob_sel[10] = 1'b1;
+                AGILIS_REG_IRQ_ENABLE: glob_sel[11] = 1'b1;
+                AGILIS_REG_SCRATCH: glob_sel[12] = 1'b1;
+                AGILIS_REG_SELFTEST_RESULT: glob_sel[13] = 1'b1;
+                AGILIS_REG_KEY_SLOT_SEL: glob_sel[14] = 1'b1;
+                AGILIS_REG_KEY_ALG: glob_sel[15] = 1'b1;
+                AGILIS_REG_KEY_LOADED: glob_sel[16] = 1'b1;
+                AGILIS_REG_RING_BASE_LO: glob_sel[17] = 1'b1;
+                AGILIS_REG_RING_BASE_HI: glob_sel[18] = 1'b1;
+                AGILIS_REG_RING_SIZE: glob_sel[19] = 1'b1;
+                AGILIS_REG_RING_PROD: glob_sel[20] = 1'b1;
+                AGILIS_REG_RING_CONS: glob_sel[21] = 1'b1;
+                AGILIS_REG_RING_FETCH: glob_sel[22] = 1'b1;
+                default: ;
+                endcase
         end
-        AGILIS_REG_LANE_KIND:   rmux = {{(32-N){1'b0}}, AES_LANES};
-        AGILIS_REG_MAX_LEN:     rmux = 32'd1 << MAX_LEN_LOG2;
-        AGILIS_REG_RING_CAP: begin
-            rmux[AGILIS_RING_CAP_MAX_ENTRIES_LSB +: 16] = RING_MAX16;
-            rmux[AGILIS_RING_CAP_DESC_BYTES_LSB +: 8] = DESC8;
-            rmux[AGILIS_RING_CAP_MAX_INFLIGHT_LSB +: 8] = WIN8;
-        end
-        AGILIS_REG_CONTROL: begin
-            rmux[AGILIS_CONTROL_SOFT_RESET] = sr_busy;
-            rmux[AGILIS_CONTROL_RING_EN] = ring_en;
-            rmux[AGILIS_CONTROL_SELFTEST] = st_busy;
-        end
-        AGILIS_REG_STATUS: begin
-            rmux[AGILIS_STATUS_RESET_BUSY] = sr_busy;
-            rmux[AGILIS_STATUS_RING_ACTIVE] = ring_busy_any;
-            rmux[AGILIS_STATUS_SELFTEST_BUSY] = st_busy;
-            rmux[AGILIS_STATUS_SELFTEST_DONE] = st_done;
-            rmux[AGILIS_STATUS_SELFTEST_PASS] = st_done && (st_result == {N{1'b1}});
-            rmux[AGILIS_STATUS_ERROR] = (error != 0);
-            rmux[AGILIS_STATUS_IRQ] = irq;
-            rmux[AGILIS_STATUS_LANE_BUSY_LSB +: N] = ~lane_idle;
-        end
-        AGILIS_REG_ERROR:       rmux = {20'd0, error};
-        AGILIS_REG_IRQ_STATUS:  rmux = irq_status;
-        AGILIS_REG_IRQ_ENABLE:  rmux = irq_en;
-        AGILIS_REG_SCRATCH:     rmux = scratch;
-        AGILIS_REG_SELFTEST_RESULT: rmux = {{(32-N){1'b0}}, st_result};
-        AGILIS_REG_KEY_SLOT_SEL: rmux = {24'd0, key_sel};
-        AGILIS_REG_KEY_ALG:     rmux = {30'd0, key_alg_r};
-        AGILIS_REG_KEY_LOADED:  rmux = {{(32-KEY_SLOTS){1'b0}}, slot_loaded};
-        AGILIS_REG_RING_BASE_LO: rmux = ring_base[31:0];
-        AGILIS_REG_RING_BASE_HI: rmux = ring_base[63:32];
-        AGILIS_REG_RING_SIZE:   rmux = ring_size;
-        AGILIS_REG_RING_PROD:   rmux = ring_prod;
-        AGILIS_REG_RING_CONS:   rmux = ring_cons;
-        AGILIS_REG_RING_FETCH:  rmux = ring_fetch;
-        default: rmux = 32'd0;   // unmapped, the lane windows, and the write-only KEY_CMD / KEY_DATA
-        endcase
-        if (ra[15:8] != 8'd0) rmux = 32'd0;
+    endfunction
+    reg [NGLOB-1:0] rsel;
+    wire [NGLOB-1:0] ar_sel = glob_sel({s_axil_araddr[15:2], 2'b00});
+    always @(posedge clk) begin
+        if (rst) rsel <= {NGLOB{1'b0}};
+        else if (rd_take) rsel <= ar_sel;
     end
+
+    reg [31:0] r_capability, r_ring_cap, r_control, r_status;
+    always @* begin
+        r_capability = 32'd0;
+        r_capability[AGILIS_CAPABILITY_LANES_LSB +: 8] = LANES8;
+        r_capability[AGILIS_CAPABILITY_KEY_SLOTS_LSB +: 8] = SLOTS8;
+        r_capability[AGILIS_CAPABILITY_ASCON_ROUNDS_LSB +: 4] = ROUNDS4;
+        r_capability[AGILIS_CAPABILITY_MAX_BURST_LSB +: 4] = 4'd15;
+        r_capability[AGILIS_CAPABILITY_BEAT_BYTES_LSB +: 8] = 8'd16;
+        r_ring_cap = 32'd0;
+        r_ring_cap[AGILIS_RING_CAP_MAX_ENTRIES_LSB +: 16] = RING_MAX16;
+        r_ring_cap[AGILIS_RING_CAP_DESC_BYTES_LSB +: 8] = DESC8;
+        r_ring_cap[AGILIS_RING_CAP_MAX_INFLIGHT_LSB +: 8] = WIN8;
+        r_control = 32'd0;
+        r_control[AGILIS_CONTROL_SOFT_RESET] = sr_busy;
+        r_control[AGILIS_CONTROL_RING_EN] = ring_en;
+        r_control[AGILIS_CONTROL_SELFTEST] = st_busy;
+        r_status = 32'd0;
+        r_status[AGILIS_STATUS_RESET_BUSY] = sr_busy;
+        r_status[AGILIS_STATUS_RING_ACTIVE] = ring_busy_any;
+        r_status[AGILIS_STATUS_SELFTEST_BUSY] = st_busy;
+        r_status[AGILIS_STATUS_SELFTEST_DONE] = st_done;
+        r_status[AGILIS_STATUS_SELFTEST_PASS] = st_done && (st_result == {N{1'b1}});
+        r_status[AGILIS_STATUS_ERROR] = (error != 0);
+        r_status[AGILIS_STATUS_IRQ] = irq;
+        r_status[AGILIS_STATUS_LANE_BUSY_LSB +: N] = ~lane_idle;
+    end
+    wire [31:0] rmux =
+        ({32{rsel[0]}} & (AGILIS_ID_MAGIC)) |
+        ({32{rsel[1]}} & (AGILIS_VERSION)) |
+        ({32{rsel[2]}} & (AGILIS_REGMAP_HASH)) |
+        ({32{rsel[3]}} & (r_capability)) |
+        ({32{rsel[4]}} & ({{(32-N){1'b0}}, AES_LANES})) |
+        ({32{rsel[5]}} & (32'd1 << MAX_LEN_LOG2)) |
+        ({32{rsel[6]}} & (r_ring_cap)) |
+        ({32{rsel[7]}} & (r_control)) |
+        ({32{rsel[8]}} & (r_status)) |
+        ({32{rsel[9]}} & ({20'd0, error})) |
+        ({32{rsel[10]}} & (irq_status)) |
+        ({32{rsel[11]}} & (irq_en)) |
+        ({32{rsel[12]}} & (scratch)) |
+        ({32{rsel[13]}} & ({{(32-N){1'b0}}, st_result})) |
+        ({32{rsel[14]}} & ({24'd0, key_sel})) |
+        ({32{rsel[15]}} & ({30'd0, key_alg_r})) |
+        ({32{rsel[16]}} & ({{(32-KEY_SLOTS){1'b0}}, slot_loaded})) |
+        ({32{rsel[17]}} & (ring_base[31:0])) |
+        ({32{rsel[18]}} & (ring_base[63:32])) |
+        ({32{rsel[19]}} & (ring_size)) |
+        ({32{rsel[20]}} & (ring_prod)) |
+        ({32{rsel[21]}} & (ring_cons)) |
+        ({32{rsel[22]}} & (ring_fetch));
 
     reg          rs_in_lane, rs_mapped;
     reg [LW-1:0] rs_lane;
