@@ -292,7 +292,7 @@ impl Error {
             6 => "bad signature",
             7 => "key confirmation failed",
             8 => "untrusted certificate",
-            9 => "revoked certificate",
+            9 => "revoked certificate or credential",
             10 => "expired or not yet valid certificate",
             11 => "certificate status unavailable",
             12 => "certificate not acceptable",
