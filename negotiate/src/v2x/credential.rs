@@ -99,6 +99,27 @@ fn read_header(r: &mut Reader<'_>, k: u8, what: &'static str) -> Result<()> {
     Ok(())
 }
 
+/// Checks that `signature` (under `signature_alg`) is `authority`'s, named by
+/// `key_id`, over `label ‖ tbs`: [`Error::UnknownAuthority`] for another
+/// authority, [`Error::BadCredentialSignature`] naming `what` otherwise.
+fn authority_signed(
+    authority: &AuthorityPublic,
+    key_id: &KeyId,
+    signature_alg: u16,
+    label: &[u8],
+    tbs: &[u8],
+    signature: &[u8],
+    what: &'static str,
+) -> Result<()> {
+    if *key_id != authority.key_id() {
+        return Err(Error::UnknownAuthority);
+    }
+    if signature_alg != authority.sig_alg || !authority.verify(label, tbs, signature)? {
+        return Err(Error::BadCredentialSignature { what });
+    }
+    Ok(())
+}
+
 pub(crate) fn check_len(bytes: &[u8], max: usize, what: &'static str) -> Result<()> {
     if bytes.len() > max {
         return Err(err(
@@ -215,17 +236,15 @@ impl EdgeWarrant {
 
     /// Checks the authority's signature ([`Error::UnknownAuthority`] for another authority).
     pub fn verify(&self, authority: &AuthorityPublic) -> Result<()> {
-        if self.authority_key_id != authority.key_id() {
-            return Err(Error::UnknownAuthority);
-        }
-        if self.signature_alg != authority.sig_alg
-            || !authority.verify(WARRANT_LABEL, &self.tbs(), &self.signature)?
-        {
-            return Err(Error::BadCredentialSignature {
-                what: "edge warrant",
-            });
-        }
-        Ok(())
+        authority_signed(
+            authority,
+            &self.authority_key_id,
+            self.signature_alg,
+            WARRANT_LABEL,
+            &self.tbs(),
+            &self.signature,
+            "edge warrant",
+        )
     }
 
     /// Whether `now` lies in the validity window.
@@ -407,17 +426,15 @@ impl PseudonymCredential {
 
     /// Checks the authority's signature ([`Error::UnknownAuthority`] for another authority).
     pub fn verify(&self, authority: &AuthorityPublic) -> Result<()> {
-        if self.authority_key_id != authority.key_id() {
-            return Err(Error::UnknownAuthority);
-        }
-        if self.signature_alg != authority.sig_alg
-            || !authority.verify(CREDENTIAL_LABEL, &self.tbs(), &self.signature)?
-        {
-            return Err(Error::BadCredentialSignature {
-                what: "pseudonym credential",
-            });
-        }
-        Ok(())
+        authority_signed(
+            authority,
+            &self.authority_key_id,
+            self.signature_alg,
+            CREDENTIAL_LABEL,
+            &self.tbs(),
+            &self.signature,
+            "pseudonym credential",
+        )
     }
 
     /// Whether `now` lies in the validity window.
