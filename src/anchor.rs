@@ -231,10 +231,15 @@ fn carry(conn: Connection) -> CliResult {
 }
 
 fn failure_with(what: &str, e: Error) -> Failure {
+    failure_prefixed(&format!("{what} failed: "), e)
+}
+
+/// [`failure`], its message after `prefix`.
+pub(crate) fn failure_prefixed(prefix: &str, e: Error) -> Failure {
     match failure(e) {
-        Failure::Rejected(m) => Failure::Rejected(format!("{what} failed: {m}")),
-        Failure::BadInput(m) => Failure::BadInput(format!("{what} failed: {m}")),
-        Failure::Other(m) => Failure::Other(format!("{what} failed: {m}")),
+        Failure::Rejected(m) => Failure::Rejected(format!("{prefix}{m}")),
+        Failure::BadInput(m) => Failure::BadInput(format!("{prefix}{m}")),
+        Failure::Other(m) => Failure::Other(format!("{prefix}{m}")),
         f => f,
     }
 }
@@ -284,19 +289,16 @@ fn serve(listen: &str, common: &Common, mode: Mode, limits: &LimitArgs, once: bo
                 .unwrap_or_else(|_| Err(Failure::Other("the server stopped".into())))
         }
         Mode::Echo | Mode::Discard => {
-            let service: Arc<dyn Service> = if mode == Mode::Echo {
-                Arc::new(Logged {
-                    inner: Echo,
-                    who: "agilis anchor".into(),
-                    handshake_word: "handshake",
-                })
+            let inner: Arc<dyn Service> = if mode == Mode::Echo {
+                Arc::new(Echo)
             } else {
-                Arc::new(Logged {
-                    inner: Discard,
-                    who: "agilis anchor".into(),
-                    handshake_word: "handshake",
-                })
+                Arc::new(Discard)
             };
+            let service = Arc::new(Logged {
+                inner,
+                who: "agilis anchor".into(),
+                handshake_word: "handshake",
+            });
             let running = server.spawn(service).map_err(failure)?;
             let mut last = Snapshot::default();
             loop {
@@ -325,13 +327,13 @@ fn serve(listen: &str, common: &Common, mode: Mode, limits: &LimitArgs, once: bo
 
 /// Reports failed connections on stderr, one line each: `{who}: {stage}
 /// with {peer} failed: …`, the handshake stage named `handshake_word`.
-pub(crate) struct Logged<S> {
-    pub inner: S,
+pub(crate) struct Logged {
+    pub inner: Arc<dyn Service>,
     pub who: String,
     pub handshake_word: &'static str,
 }
 
-impl<S: Service> Service for Logged<S> {
+impl Service for Logged {
     fn session(
         &self,
         conn: Connection,

@@ -261,13 +261,10 @@ pub fn run(c: AuthorityCommand) -> CliResult {
                     .iter()
                     .filter(|i| !i.revoked && now <= i.not_after)
                     .count();
-                let kind = match holder {
-                    Holder::Edge => "edge   ",
-                    Holder::Vehicle => "vehicle",
-                };
+                let kind = holder.as_str();
                 let state = if revoked { "revoked" } else { "valid" };
                 println!(
-                    "  {kind} {name:<24} {} serial{}, {valid} valid now, {state}",
+                    "  {kind:<7} {name:<24} {} serial{}, {valid} valid now, {state}",
                     mine.len(),
                     if mine.len() == 1 { "" } else { "s" }
                 );

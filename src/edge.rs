@@ -124,31 +124,27 @@ pub fn start(s: EdgeSetup) -> Result<RunningEdge, Failure> {
         .map_err(|e| Failure::BadInput(format!("--listen {}: {e}", s.listen)))?;
     let server = Server::with_accept(listener, Arc::new(accept), s.limits);
     // Failures go to stderr only when verbose (the demo keeps its output clean).
-    let who = if verbose {
-        format!("agilis edge {name}")
-    } else {
-        String::new()
+    let inner: Arc<dyn Service> = match s.mode {
+        Mode::Echo => Arc::new(Echo),
+        Mode::Discard => Arc::new(Discard),
     };
-    let service: Arc<dyn Service> = match (s.mode, verbose) {
-        (Mode::Echo, true) => Arc::new(Logged {
-            inner: Echo,
-            who,
+    // Failures go to stderr only when verbose (the demo keeps its output clean).
+    let service: Arc<dyn Service> = if verbose {
+        Arc::new(Logged {
+            inner,
+            who: format!("agilis edge {name}"),
             handshake_word: "handover",
-        }),
-        (Mode::Discard, true) => Arc::new(Logged {
-            inner: Discard,
-            who,
-            handshake_word: "handover",
-        }),
-        (Mode::Echo, false) => Arc::new(Echo),
-        (Mode::Discard, false) => Arc::new(Discard),
+        })
+    } else {
+        inner
     };
     let running = server.spawn(service).map_err(failure)?;
     watch_revocations(edge.clone(), revocations_file, name, verbose);
     Ok(RunningEdge { running, edge })
 }
 
-fn read_list(path: &Path) -> Result<StatusList, Failure> {
+/// Reads a signed revocation list file (verified by whoever installs it).
+pub(crate) fn read_list(path: &Path) -> Result<StatusList, Failure> {
     let bytes = std::fs::read(path).map_err(|e| {
         Failure::BadInput(format!(
             "revocation list {}: {e} (copy the authority's public/revocations.list, or pass --revocations)",
@@ -182,10 +178,10 @@ fn watch_revocations(edge: Arc<Edge>, path: PathBuf, name: String, verbose: bool
                 ),
                 Ok(_) => {}
                 // A half-written or older file: keep the installed list.
-                Err(Failure::BadInput(m) | Failure::Rejected(m) | Failure::Other(m)) => {
-                    eprintln!("agilis edge {name}: revocation list not installed: {m}")
-                }
-                Err(Failure::BrokenPipe) => {}
+                Err(f) => eprintln!(
+                    "agilis edge {name}: revocation list not installed: {}",
+                    f.message()
+                ),
             }
         }
     });

@@ -199,6 +199,16 @@ pub enum Failure {
     BrokenPipe,
 }
 
+impl Failure {
+    /// What went wrong, without the exit status.
+    pub fn message(&self) -> &str {
+        match self {
+            Failure::BadInput(m) | Failure::Rejected(m) | Failure::Other(m) => m,
+            Failure::BrokenPipe => "the reader of our output went away",
+        }
+    }
+}
+
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
         match e {

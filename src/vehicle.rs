@@ -12,7 +12,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use agilis_driver::SoftwareEngine;
-use agilis_negotiate::cert::StatusList;
 use agilis_negotiate::handshake::Policy;
 use agilis_negotiate::record::{Event, Session};
 use agilis_negotiate::tcp::{Connection, read_frame};
@@ -21,7 +20,8 @@ use agilis_negotiate::v2x::{RevocationList, Vehicle, VehicleConfig};
 use agilis_negotiate::{Error, now_ms};
 use clap::{Args, Subcommand};
 
-use crate::anchor::failure;
+use crate::anchor::{failure, failure_prefixed};
+use crate::edge::read_list;
 use crate::{CliResult, Failure};
 
 #[derive(Subcommand)]
@@ -177,12 +177,7 @@ fn ms(t: Instant) -> f64 {
 }
 
 fn failure_at(addr: &str, e: Error) -> Failure {
-    match failure(e) {
-        Failure::Rejected(m) => Failure::Rejected(format!("{addr}: {m}")),
-        Failure::BadInput(m) => Failure::BadInput(format!("{addr}: {m}")),
-        Failure::Other(m) => Failure::Other(format!("{addr}: {m}")),
-        f => f,
-    }
+    failure_prefixed(&format!("{addr}: "), e)
 }
 
 /// Sends stream bytes `[offset, offset + len)` and checks that exactly
@@ -243,28 +238,41 @@ fn close(mut link: Link) -> Result<(), Failure> {
     }
 }
 
+/// Where a run goes and what it carries.
+pub struct Trip<'a> {
+    /// the vehicle directory
+    pub dir: &'a Path,
+    /// a newer revocation list than DIR/trust's
+    pub revocations: Option<&'a Path>,
+    /// the source edge's address
+    pub from: &'a str,
+    /// the target edge's address
+    pub to: &'a str,
+    /// the application (default: the first both sides allow)
+    pub app: Option<&'a str>,
+    /// bytes to stream; the handover happens halfway
+    pub bytes: u64,
+    /// deadline of each handover and longest wait for an echo
+    pub timeout: Duration,
+}
+
 /// The whole run (also used by `agilis demo`): attach, stream, hand over
 /// halfway, finish. `progress` prints the steps on stdout.
-pub fn drive(
-    dir: &Path,
-    revocations: Option<&Path>,
-    from: &str,
-    to: &str,
-    app: Option<&str>,
-    bytes: u64,
-    timeout: Duration,
-    progress: bool,
-) -> Result<Report, Failure> {
+pub fn drive(trip: &Trip, progress: bool) -> Result<Report, Failure> {
+    let Trip {
+        dir,
+        revocations,
+        from,
+        to,
+        app,
+        bytes,
+        timeout,
+    } = *trip;
     let d = VehicleDir::open(dir)
         .map_err(|e| Failure::BadInput(format!("--dir {}: {e}", dir.display())))?;
     let list = match revocations {
         None => d.revocations.clone(),
-        Some(f) => {
-            let bytes = std::fs::read(f)
-                .map_err(|e| Failure::BadInput(format!("--revocations {}: {e}", f.display())))?;
-            StatusList::decode(&bytes)
-                .map_err(|e| Failure::BadInput(format!("--revocations {}: {e}", f.display())))?
-        }
+        Some(f) => read_list(f)?,
     };
     let revocation = RevocationList::new(&d.authority, list)
         .map_err(|e| Failure::BadInput(format!("revocation list: {e}")))?;
@@ -320,10 +328,7 @@ in {:.2} ms, finalized online in {:.3} ms, three messages in {:.1} ms{}",
                     handover = Some(Ok(a));
                 }
                 Err(f) => {
-                    let m = match f {
-                        Failure::Rejected(m) | Failure::BadInput(m) | Failure::Other(m) => m,
-                        Failure::BrokenPipe => "broken pipe".into(),
-                    };
+                    let m = f.message().to_string();
                     say(format!(
                         "handover to {to} failed: {m}; the source session stays and carries the rest"
                     ));
@@ -355,13 +360,15 @@ pub fn run(c: VehicleCommand) -> CliResult {
     }
     let bytes = a.kib.saturating_mul(1024);
     let r = drive(
-        &a.dir,
-        a.revocations.as_deref(),
-        &a.from,
-        &a.to,
-        a.app.as_deref(),
-        bytes,
-        Duration::from_secs(a.timeout),
+        &Trip {
+            dir: &a.dir,
+            revocations: a.revocations.as_deref(),
+            from: &a.from,
+            to: &a.to,
+            app: a.app.as_deref(),
+            bytes,
+            timeout: Duration::from_secs(a.timeout),
+        },
         true,
     )?;
     println!(
@@ -423,20 +430,21 @@ pub fn demo(kib: u64) -> CliResult {
             edges[0].running.addr.to_string(),
             edges[1].running.addr.to_string(),
         );
+        let vehicle_dir = &dir.join("vehicle");
         println!(
             "road authority, edges edge-a ({a}) and edge-b ({b}), vehicle `{identity}` with 4 pseudonyms in {}",
             dir.display()
         );
-        let r = drive(
-            &dir.join("vehicle"),
-            None,
-            &a,
-            &b,
-            None,
-            kib * 1024,
-            Duration::from_secs(10),
-            true,
-        )?;
+        let trip = |bytes| Trip {
+            dir: vehicle_dir,
+            revocations: None,
+            from: &a,
+            to: &b,
+            app: None,
+            bytes,
+            timeout: Duration::from_secs(10),
+        };
+        let r = drive(&trip(kib * 1024), true)?;
         if let Err(m) = &r.handover {
             return Err(Failure::Other(format!("the demo handover failed: {m}")));
         }
@@ -470,16 +478,7 @@ pub fn demo(kib: u64) -> CliResult {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        match drive(
-            &dir.join("vehicle"),
-            None,
-            &a,
-            &b,
-            None,
-            64 * 1024,
-            Duration::from_secs(10),
-            false,
-        ) {
+        match drive(&trip(64 * 1024), false) {
             Err(Failure::Rejected(m)) => println!(
                 "vehicle revoked (list #{}, {added} pseudonyms): its next attach is refused: {m}",
                 list.number

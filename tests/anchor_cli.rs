@@ -3,13 +3,13 @@
 //! carries stdin to the peer's stdout both ways, a revoked anchor, and a
 //! man-in-the-middle proxy that alters the offer.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::Write;
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 
 mod common;
-use common::{agilis, p};
+use common::{agilis, listening, p};
 
 use agilis_negotiate::messages::{HEADER_LEN, Offer, frame, msg_type};
 use agilis_negotiate::tcp::read_frame;
@@ -67,16 +67,7 @@ fn serve_with(
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut err = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    err.read_line(&mut line).unwrap();
-    let addr = line.trim().rsplit(' ').next().unwrap().to_string();
-    assert!(line.contains("listening on"), "{line}");
-    let rest = std::thread::spawn(move || {
-        let mut s = String::new();
-        err.read_to_string(&mut s).unwrap();
-        s
-    });
+    let (addr, rest) = listening(&mut child);
     let mut input = child.stdin.take().unwrap();
     std::thread::spawn(move || {
         let _ = input.write_all(&stdin);

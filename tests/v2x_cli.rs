@@ -3,12 +3,11 @@
 //! of the logged pseudonym, a revocation that a target edge enforces while
 //! the vehicle keeps its source session (make-before-break), and bad input.
 
-use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 
 mod common;
-use common::{agilis, p, run};
+use common::{agilis, listening, p, run};
 
 /// An edge process; killed on drop.
 struct EdgeProcess {
@@ -34,17 +33,7 @@ impl EdgeProcess {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let mut err = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        err.read_line(&mut line).unwrap();
-        assert!(line.contains("listening on"), "{line}");
-        let addr = line.split("listening on ").nth(1).unwrap();
-        let addr = addr.split(' ').next().unwrap().to_string();
-        let log = std::thread::spawn(move || {
-            let mut s = String::new();
-            let _ = err.read_to_string(&mut s);
-            s
-        });
+        let (addr, log) = listening(&mut child);
         EdgeProcess {
             child,
             addr,

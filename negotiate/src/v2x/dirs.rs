@@ -69,6 +69,16 @@ pub enum Holder {
     Vehicle,
 }
 
+impl Holder {
+    /// Its word in `authority.db` and in messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Holder::Edge => "edge",
+            Holder::Vehicle => "vehicle",
+        }
+    }
+}
+
 /// One line of `authority.db`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issued {
@@ -182,10 +192,7 @@ impl AuthorityDir {
     fn save(&self, issued: &[Issued]) -> Result<()> {
         let mut s = String::new();
         for i in issued {
-            let holder = match i.holder {
-                Holder::Edge => "edge",
-                Holder::Vehicle => "vehicle",
-            };
+            let holder = i.holder.as_str();
             let state = if i.revoked { "revoked" } else { "valid" };
             let _ = writeln!(
                 s,
@@ -330,10 +337,7 @@ impl AuthorityDir {
             i.revoked = true;
         }
         if found == 0 {
-            let what = match holder {
-                Holder::Edge => "edge",
-                Holder::Vehicle => "vehicle",
-            };
+            let what = holder.as_str();
             return Err(Error::Config(format!(
                 "no {what} `{name}` was enrolled by this authority"
             )));
