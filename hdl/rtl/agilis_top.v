@@ -268,13 +268,6 @@ module agilis_top #(
             (a == AGILIS_REG_RING_BASE_LO) || (a == AGILIS_REG_RING_BASE_HI) || (a == AGILIS_REG_RING_SIZE) ||
             (a == AGILIS_REG_RING_PROD);
     endfunction
-    function glob_readable(input [15:0] a);
-        glob_readable = glob_writable(a) || (a == AGILIS_REG_ID) || (a == AGILIS_REG_VERSION) ||
-            (a == AGILIS_REG_REGMAP_HASH) || (a == AGILIS_REG_CAPABILITY) || (a == AGILIS_REG_LANE_KIND) ||
-            (a == AGILIS_REG_MAX_LEN) || (a == AGILIS_REG_RING_CAP) || (a == AGILIS_REG_STATUS) ||
-            (a == AGILIS_REG_SELFTEST_RESULT) || (a == AGILIS_REG_KEY_LOADED) ||
-            (a == AGILIS_REG_RING_CONS) || (a == AGILIS_REG_RING_FETCH);
-    endfunction
 
     // write decode (stage wq), registered into one-cycle select pulses (stage ws).
     // Whether the address is a lane's, which lane, and whether it is mapped are
@@ -347,7 +340,6 @@ module agilis_top #(
     wire        r_in_lane = in_lanes(ra);
     wire [15:0] r_lane    = lane_of(ra);
     wire [7:0]  r_loff    = loff(ra);
-    wire        r_mapped  = r_in_lane ? lane_readable(r_loff) : glob_readable(ra);
 
     // ---- control, errors, interrupts ------------------------------------------------
     // Everything here runs in the apply stage, from the ws_* selects (flip-flops).
@@ -540,6 +532,8 @@ module agilis_top #(
         if (rst) rsel <= {NGLOB{1'b0}};
         else if (rd_take) rsel <= ar_sel;
     end
+    // (stage rq) a global register is readable if it is writable or has a read select
+    wire r_mapped = r_in_lane ? lane_readable(r_loff) : (glob_writable(ra) || (rsel != {NGLOB{1'b0}}));
 
     reg [31:0] r_capability, r_ring_cap, r_control, r_status;
     always @* begin
