@@ -198,3 +198,22 @@ fn small_design_through_the_synthesis_script() {
     assert!(r.critical_ns > M.t_cko + M.t_setup_d, "{r:?}");
     assert!(r.fmax_mhz <= M.fmax_cap_mhz);
 }
+
+#[test]
+fn a_lut6_2_site_is_one_lut_level_on_both_outputs() {
+    // ff1.Q -> LUT6_2 (O6 and O5) -> ff2.D / ff3.D: a LUT's delay, not an
+    // unknown cell's
+    let site = cell(
+        "LUT6_2",
+        &[("I0", "input", json!([4])), ("I1", "input", json!([4])), ("O6", "output", json!([5])), ("O5", "output", json!([6]))],
+    );
+    let json = netlist(
+        json!({ "clk": { "direction": "input", "bits": [2] }, "d": { "direction": "input", "bits": [3] } }),
+        json!({ "ff1": ff(json!([3]), json!([4])), "site": site, "ff2": ff(json!([5]), json!([10])), "ff3": ff(json!([6]), json!([11])) }),
+        json!({ "a": { "hide_name": 0, "bits": [4] } }),
+    );
+    let r = depth::analyse_json(&json, &M).unwrap();
+    let want = M.t_cko + M.net(2) + M.t_lut + M.net(1) + M.t_setup_d;
+    assert!(close(r.critical_ns, want), "{} != {want}", r.critical_ns);
+    assert_eq!(r.critical_levels.lut, 1);
+}

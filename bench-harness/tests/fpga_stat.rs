@@ -101,6 +101,8 @@ fn no_table_is_an_error() {
 fn classification() {
     assert_eq!(classify("INV"), CellClass::Lut(1));
     assert_eq!(classify("LUT6"), CellClass::Lut(6));
+    // a LUT6_2 site (two outputs) is one LUT, as Vivado counts it
+    assert_eq!(classify("LUT6_2"), CellClass::Lut(6));
     assert_eq!(classify("FDRE_1"), CellClass::Ff);
     assert_eq!(classify("LDCE"), CellClass::Ff);
     assert_eq!(classify("RAM64X1D"), CellClass::LutRam);

@@ -128,3 +128,80 @@ module agilis_pick3 (
 );
     assign y = pick_a ? a : pick_b ? b : c;
 endmodule
+
+// Two functions of the same five inputs in one LUT site: o6 = F6[i], o5 =
+// F5[i] (a Xilinx LUT6_2 with I5 tied high). Yosys 0.23 maps each function
+// to a LUT of its own and never pairs them (Vivado's packer does), so the
+// datapaths whose functions pair up systematically instantiate the site.
+// Simulation reads the same tables.
+module agilis_lut5x2 #(
+    parameter [31:0] F6 = 32'd0,
+    parameter [31:0] F5 = 32'd0
+) (
+    input  wire [4:0] i,
+    output wire       o6,
+    output wire       o5
+);
+`ifdef SYNTHESIS
+    LUT6_2 #(.INIT({F6, F5})) u_lut (
+        .I0(i[0]), .I1(i[1]), .I2(i[2]), .I3(i[3]), .I4(i[4]), .I5(1'b1), .O6(o6), .O5(o5)
+    );
+`else
+    assign o6 = F6[i];
+    assign o5 = F5[i];
+`endif
+endmodule
+
+// One six-input function, o = F[i]: a LUT6 the mapper may not split.
+module agilis_lut6 #(
+    parameter [63:0] F = 64'd0
+) (
+    input  wire [5:0] i,
+    output wire       o
+);
+`ifdef SYNTHESIS
+    LUT6 #(.INIT(F)) u_lut (
+        .I0(i[0]), .I1(i[1]), .I2(i[2]), .I3(i[3]), .I4(i[4]), .I5(i[5]), .O(o)
+    );
+`else
+    assign o = F[i];
+`endif
+endmodule
+
+// a != b, W <= 3: one LUT
+(* keep_hierarchy *)
+module agilis_ne3 #(
+    parameter integer W = 3
+) (
+    input  wire [W-1:0] a,
+    input  wire [W-1:0] b,
+    output wire         y
+);
+    assign y = |(a ^ b);
+endmodule
+
+// a != b over W <= 216 bits, by OR-ing the XOR of every bit (no early exit):
+// one LUT per three bit pairs, then OR trees; four LUT levels for 128 bits.
+(* keep_hierarchy *)
+module agilis_differ #(
+    parameter integer W = 128
+) (
+    input  wire [W-1:0] a,
+    input  wire [W-1:0] b,
+    output wire         y
+);
+    localparam integer S = (W + 2) / 3;   // three-pair slices
+    localparam integer T = (S + 5) / 6;   // their six-slice ORs
+    wire [S-1:0] ne;
+    genvar g;
+    generate
+        for (g = 0; g < S; g = g + 1) begin : g_slice
+            localparam integer LO = 3 * g;
+            localparam integer HI = (3 * g + 2 < W) ? 3 * g + 2 : W - 1;
+            agilis_ne3 #(.W(HI - LO + 1)) u_ne (.a(a[HI:LO]), .b(b[HI:LO]), .y(ne[g]));
+        end
+    endgenerate
+    wire [T-1:0] part;
+    agilis_or_slices #(.W(S)) u_part (.a(ne), .slice(part));
+    agilis_any #(.W(T)) u_all (.a(part), .y(y));
+endmodule

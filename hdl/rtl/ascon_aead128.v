@@ -3,20 +3,24 @@
 //
 // ROUNDS_PER_CYCLE (1, 2 or 4: the divisors of both 8 and 12) sets how many
 // permutation rounds one clock computes; BUS (64 or 128) is the stream width.
-// A 128-bit block is absorbed in the first clock of the permutation that
-// follows it, so a message costs ceil(12/R) + per-block ceil(8/R) + ceil(12/R)
-// clocks plus one for `done`; input beats for the next block are taken while
-// the current permutation runs.
+// `start` loads IV||K||N; then every clock advances the permutation by R
+// rounds. The last advance of a permutation also absorbs the next block,
+// so a message costs 1 + ceil(12/R) + per-block ceil(8/R) + ceil(12/R)
+// clocks until `done`; input beats for the next block are taken while the
+// current permutation runs, and a permutation whose block is late waits
+// before its last advance.
 //
-// Timing shape (docs/hdl-ascon-aead128.md): every control signal that reaches
-// the 320-bit state (its enable, its clear, what is XORed in front of the
-// S-box) is a flip-flop or one LUT of flip-flops, and no path crosses two
-// wide nets. The next-state logic below computes them a cycle ahead, so the
-// clock is set by the datapath: one input-layer LUT, then the S-box and
-// linear layer of each round. The lengths are registered as descriptors in
-// the cycle before `start` (so they must be stable then: hdl/README.md).
-// The small cells of agilis_cells.v and ascon_cells.v keep a few wide tests
-// shallow.
+// Timing shape (docs/hdl-ascon-aead128.md): the state register x is the
+// only register in the datapath loop, and each round is two LUT levels:
+// the S-box (ascon_sbox) and the linear layer. The last round's linear
+// layer and everything the advance adds to the state (the block, its
+// decryption overwrite, key additions, domain separation, the next round's
+// constant, the load at `start`) are one LUT per state bit: each input of
+// that LUT is a flip-flop (aw, take_aw, add, idle_dp) computed a cycle ahead
+// by the control below, or the key/nonce ports at `start`.
+// The lengths are registered as descriptors in the cycle before `start`,
+// and the key's bytes 0..7 are too (so both must be stable then:
+// hdl/README.md).
 //
 // Two halves: the *assembler* turns the input stream into the exact sequence
 // of blocks the mode processes (AD blocks incl. the padding block, then
@@ -49,7 +53,7 @@ module ascon_aead128 #(
     output wire [BUS/8-1:0] out_keep,
     output wire             out_last,
     output reg              done,
-    output reg  [127:0]     tag_out,
+    output wire [127:0]     tag_out,
     output wire             tag_ok,
     output reg              err
 );
@@ -127,27 +131,34 @@ module ascon_aead128 #(
     wire [63:0] k0 = key_r[63:0];
     wire [63:0] k1 = key_r[127:64];
 
-    // ---- processor state (one-hot) --------------------------------------
-    reg         st_idle, st_perm, st_block, st_fin;
-    // Copies of st_idle for the wide loads, so that `go` and the control
-    // logic hang off a flip-flop with few loads: idle_dp for the state's
-    // input layer and enable, idle_cfg for the configuration registers.
-    reg         idle_dp, idle_cfg;
+    // ---- processor --------------------------------------------------------
+    reg         st_idle, st_perm, st_fin;  // one-hot
+    // Copies of st_idle for the wide loads: idle_dp selects the load in the
+    // state's 192 x2..x4 LUTs, idle_cfg enables the configuration registers,
+    // idle_ctl and idle_ab feed the control of the next advance (idle_ab
+    // only the decode of aw's resets).
+    reg         idle_dp, idle_cfg, idle_ctl, idle_ab;
+    // The state. x2[7:0] also carries the constant of the next advance's
+    // first round, added when x was written.
     reg [319:0] x;
     reg         x_clr;        // clear x now: the message ended or failed last cycle
-    reg [3:0]   rnd;          // round the next state advance applies
-    reg [3:0]   rnd_step;     // rnd + R
-    wire [7:0]  rc = {~rnd, rnd};  // ... and its constant
-    reg         perm_last;    // in st_perm: this advance ends the permutation
+    reg [3:0]   rnd_step;     // the first round of the next advance, plus R
+    reg         perm_last;    // the next advance ends its permutation
+    reg         pre_last;     // rnd_step == 12 - R: the advance after the next is last
     reg         final_perm;   // the running permutation is the final p12
-    reg         pend_initkey; // 0^192 || K still to be added after init
+    reg         pend_initkey; // 0^192 || K still to be added (init's last advance)
     reg         pend_dsep;    // domain separation still to be added
-    // What the next advance XORs in front of the S-box besides the block;
-    // set when a permutation ends, so they are flip-flops when they are used.
-    reg         add_k_hi;     // x4 ^= K1 (x3 ^= K0 is in ij3): after init, and the tag
-    reg         add_fin;      // x2 ^= K0 (x3 ^= K1 is in ij3): the final block
-    reg         add_dsep;     // x4 ^= 1 << 63: the first message block
-    reg [63:0]  ij3;          // what x3 takes
+    // What the next advance adds, each a flip-flop (see the header):
+    reg         absorb;       // it is a permutation's last and absorbs the block in aw
+    reg         abs_msg;      // ... a message block
+    reg         abs_final;    // ... its section's final block
+    reg         abs_p12;      // ... the message's final block: the final p12 follows
+    reg [127:0] aw;           // into the rate: blk when absorbing, IV||K0 while idle, else 0
+    reg [15:0]  take_aw;      // rate byte b takes aw instead of XORing it (decryption, load)
+    reg [63:0]  add2, add3, add4;  // into x2..x4: keys, domain separation, x2[7:0] the constant
+    reg [8*R-1:0] inner_rc;   // constants of its rounds 1 .. R-1 (ascon_perm)
+    reg [127:0] tag_r;        // (x3, x4) after the final advance: the tag
+    reg         tag_check;    // decrypting: tag_ok compares tag_r
 
     // ---- assembler state ------------------------------------------------
     reg         a_ad, a_msg;  // section of the block being assembled (neither: done)
@@ -164,6 +175,7 @@ module ascon_aead128 #(
     reg [15:0]  dec_bytes;    // ... and, decrypting, replaces the rate byte
     reg         bad;          // the previous beat disagreed with the lengths
     reg         setup;        // the block that started last cycle is set up now
+    reg         cmpl;         // blk is complete: full, and neither starting nor being set up
 
     // ---- output buffer --------------------------------------------------
     reg [127:0] o_blk;
@@ -173,6 +185,9 @@ module ascon_aead128 #(
     /* verilator lint_on UNUSEDSIGNAL */
     reg [15:0]  o_keep;
     reg         o_last;       // the block holds the message's last bytes
+    reg         o_more;       // BUS=64: a beat follows this one (!o_hi && o_keep[8])
+    reg         o_load;       // the advance now absorbs a message block: o_blk takes its output
+    reg [15:0]  o_zero;       // ... and byte b of it is past the message
 
     // ---- handshakes -----------------------------------------------------
     genvar j;
@@ -201,17 +216,16 @@ module ascon_aead128 #(
     assign out_valid = o_valid;
     wire   o_fire = o_valid && out_ready;
     wire   go = st_idle && start;
-    // consume: a complete block waits and may be absorbed now. It gates the
-    // 320 state flip-flops, so it is a flip-flop of its own (computed from
-    // the next values of what it depends on). `bad` is not in it: a bad beat
-    // kills the message, and every register consume reaches is cleared or
-    // reloaded then (x a cycle later, through x_clr).
-    reg    consume;
-
-    wire   fin_go = st_fin && !o_valid;
-    wire   perm_end = perm_last;  // perm_last is only ever set in st_perm
-    wire   advance = (idle_dp && start) || st_perm || consume;
     wire   kill = rst || bad;
+    wire   fin_adv = perm_last && final_perm;  // (perm_last is only ever set in st_perm)
+    wire   tag_en;  // fin_adv, for tag_r
+    ascon_tag_en u_tag_en (.perm_last(perm_last), .final_perm(final_perm), .en(tag_en));
+    // x's enable: a start, or an advance, which happens in st_perm unless
+    // the permutation's last one waits for its block (or for the output
+    // buffer): st_perm && (!perm_last || final_perm || absorb)
+    wire   x_en;
+    ascon_state_en u_x_en (.st_idle(st_idle), .start(start), .st_perm(st_perm), .perm_last(perm_last),
+                           .final_perm(final_perm), .absorb(absorb), .en(x_en));
 
     generate
         if (BUS == 64) begin : g_out64
@@ -225,46 +239,80 @@ module ascon_aead128 #(
         end
     endgenerate
 
-    // ---- the permutation's input (SP 800-232 Alg. 3/4) --------------------
-    // While idle the input is IV||K||N; otherwise absorbing a block (its
-    // padding bit travels in blk), domain separation and the key additions
-    // are all XORs into the state. Decrypting, the ciphertext replaces the
-    // rate bytes it covers: the old rate is masked out. Each bit is one LUT.
-    wire [127:0] dec_bits;
+    // ---- the datapath (SP 800-232 Alg. 3/4) ----------------------------------
+    wire [319:0] sub;  // the last round's S-box output
+    ascon_perm #(.ROUNDS_PER_CYCLE(R)) u_perm (.state_in(x), .inner_rc(inner_rc), .sub_last(sub));
+    function integer rot_a;
+        input integer w;
+        rot_a = (w == 0) ? 19 : (w == 1) ? 39 : (w == 2) ? 1 : (w == 3) ? 10 : 7;
+    endfunction
+    function integer rot_b;
+        input integer w;
+        rot_b = (w == 0) ? 28 : (w == 1) ? 61 : (w == 2) ? 6 : (w == 3) ? 17 : 41;
+    endfunction
+    // Rate bit (inputs: the three linear-layer bits, aw, take_aw):
+    // x takes take_aw ? aw : lin ^ aw, the output buffer lin ^ aw (the
+    // ciphertext, or decrypting the plaintext). One LUT site for both.
+    function [31:0] rate_table;
+        input integer out_buf;
+        integer v;
+        begin
+            rate_table = 32'd0;
+            for (v = 0; v < 32; v = v + 1)
+                rate_table[v] = (out_buf == 0 && v[4]) ? v[3] : v[0] ^ v[1] ^ v[2] ^ v[3];
+        end
+    endfunction
+    // Capacity bit (inputs: the three linear-layer bits, add, the load
+    // value, idle_dp): idle_dp ? load : lin ^ add.
+    function [63:0] cap_table;
+        input integer unused;
+        integer v;
+        begin
+            cap_table = 64'd0;
+            for (v = 0; v < 64; v = v + 1)
+                cap_table[v] = v[5] ? v[4] : v[0] ^ v[1] ^ v[2] ^ v[3];
+        end
+    endfunction
+    wire [127:0] rate_next, rate_out;
+    wire [191:0] cap_next;
+    // The load at start: x2 = K1 with round 0's constant 0xf0, x3/x4 = N.
+    wire [191:0] cap_load = {nonce, key[127:64] ^ 64'hF0};
+    wire [191:0] cap_add = {add4, add3, add2};
+    genvar w, i;
     generate
-        for (j = 0; j < 16; j = j + 1) begin : g_byte_bits
-            assign dec_bits[8*j +: 8] = {8{st_block && dec_bytes[j]}};
+        for (w = 0; w < 5; w = w + 1) begin : g_end
+            localparam integer A = rot_a(w);
+            localparam integer B = rot_b(w);
+            for (i = 0; i < 64; i = i + 1) begin : g_bit
+                wire [2:0] lin = {sub[64*w + (i + B) % 64], sub[64*w + (i + A) % 64], sub[64*w + i]};
+                if (w < 2) begin : g_rate
+                    agilis_lut5x2 #(.F6(rate_table(0)), .F5(rate_table(1))) u_rate (
+                        .i({take_aw[(64*w + i) / 8], aw[64*w + i], lin}),
+                        .o6(rate_next[64*w + i]), .o5(rate_out[64*w + i])
+                    );
+                end else begin : g_cap
+                    agilis_lut6 #(.F(cap_table(0))) u_cap (
+                        .i({idle_dp, cap_load[64*(w-2) + i], cap_add[64*(w-2) + i], lin}),
+                        .o(cap_next[64*(w-2) + i])
+                    );
+                end
+            end
         end
     endgenerate
-    wire [127:0] rate_in = idle_dp ? {key[63:0], IV}
-                         : (x[127:0] & ~dec_bits) ^ (st_block ? blk : 128'd0);
-    wire [63:0]  x2_in = (idle_dp ? key[127:64] : x[191:128] ^ (add_fin ? k0 : 64'd0))
-                       ^ {56'd0, rc};
-    wire [63:0]  x3_in = idle_dp ? nonce[63:0] : x[255:192] ^ ij3;
-    wire [63:0]  x4_in = idle_dp ? nonce[127:64]
-                       : x[319:256] ^ (add_k_hi ? k1 : 64'd0) ^ {add_dsep, 63'd0};
-    wire [319:0] perm_out;
-    ascon_perm #(.ROUNDS_PER_CYCLE(R)) u_perm (
-        .state_in({x4_in, x3_in, x2_in, rate_in}), .round(rnd), .state_out(perm_out)
-    );
-
-    // Decrypting, tag_ok compares the tag with the expected one over all
-    // 128 bits, no early exit: the tag is taken in 43 slices of three bits,
-    // each slice's equality registered beside tag_out, and tag_ok ANDs them.
-    reg          tag_check;
-    reg  [42:0]  tag_eq;
-    wire [128:0] tag_now = {1'b0, x4_in, x3_in};
-    wire [128:0] tag_exp = {1'b0, tag_in_r};
-    assign tag_ok = tag_check && &tag_eq;
+    assign tag_out = tag_r;
+    wire tag_differs;
+    agilis_differ #(.W(128)) u_tag (.a(tag_r), .b(tag_in_r), .y(tag_differs));
+    assign tag_ok = tag_check && !tag_differs;
 
     // ---- next block ---------------------------------------------------------
-    // A block starts at `start` (the first section), when a section goes on,
-    // and when the message follows the AD; it takes min(v, 16) bytes.
+    // A block starts at `start` (the first section), when a section goes on
+    // (as aw takes the block before it, a cycle before its absorb), and when
+    // the message follows the AD; it takes min(v, 16) bytes.
     // to_msg: the AD's final block is absorbed now. Its own flip-flop, set
-    // with consume: a_final and a_ad hold still from the cycle before a
-    // consume (the block started two or more cycles earlier).
+    // with absorb: a_final and a_ad hold still from the cycle before an
+    // absorb (the block started two or more cycles earlier).
     reg        to_msg;
-    wire       blk_start = !kill && (go || (consume && !a_final) || to_msg);
+    wire       blk_start = !kill && (go || n_absorb_more || to_msg);
     // The lengths are stable from the cycle before `start` (the core
     // contract), so their section descriptors are registered every cycle
     // and taken from these registers at `start`.
@@ -326,30 +374,8 @@ module ascon_aead128 #(
     endgenerate
     // whether the block that starts now is its section's final one: sd's
     // next value has fewer than 16 bytes left (a block starts at go and at
-    // the switch, where sd loads, and at a consume, where it holds)
+    // the switch, where sd loads, and at an absorb, where it holds)
     wire          v_final = !(sd_load ? sd_d[D_GE16] : sd[D_GE16]);
-    // Round indices step by R within a permutation. rnd_step holds rnd + R
-    // ready, so the next index is one multiplexer behind the enable.
-    wire       adv_ctl = st_perm || consume;
-    wire       next_p8 = !final_perm && !(a_msg && a_final);  // a permutation ending now leads to p8
-    wire [3:0] n_rnd = kill ? 4'd0
-                     : go ? R[3:0]
-                     : perm_end ? (next_p8 ? 4'd4 : 4'd0)
-                     : adv_ctl ? rnd_step
-                     : st_fin ? 4'd0 : rnd;
-    wire [3:0] n_rnd_step = kill ? R[3:0]
-                          : go ? 4'd2 * R[3:0]
-                          : perm_end ? (next_p8 ? 4'd4 + R[3:0] : R[3:0])
-                          : adv_ctl ? rnd_step + R[3:0]
-                          : st_fin ? R[3:0] : rnd_step;
-    // the advance after this one ends the permutation (12 is a multiple of R;
-    // after go, perm_end and in the waits, the next advance is never last)
-    wire       n_perm_last = !kill && ((st_perm && !perm_last) || consume)
-                           && (rnd == 4'd12 - 4'd2 * R[3:0]);
-    // the final p12 ends: (x3, x4) ^ K is the tag
-    wire       n_add_k_hi = perm_end && (pend_initkey || final_perm);
-    wire       n_add_fin = perm_end && !final_perm && a_msg && a_final;
-    wire       n_st_block = !kill && ((perm_end && !final_perm) || (st_block && !consume));
     // In the setup cycle sd describes the bytes of the new block's section
     // still to come.
     wire       setup_empty = sd[D_DRAINED];
@@ -358,39 +384,109 @@ module ascon_aead128 #(
     wire       blk_full_next = setup ? setup_empty
                              : take ? ((BUS == 128) || one_beat || half)
                              : full;
-    wire       n_full = blk_start || blk_full_next;
-    // in_ready's flip-flop: n_full is 1 after a block start (go, consume),
+    // (full and cmpl leave kill out: a killed message takes no beat, and
+    // the block's state is set up again at the next start)
+    wire       blk_starts = go || n_absorb_more || to_msg;
+    wire       n_full = blk_starts || blk_full_next;
+    // in_ready's flip-flop: n_full is 1 after a block start (go, absorb),
     // and a_ad || a_msg is 0 while idle, so neither needs decoding here.
-    wire       n_rdy = !kill && (a_ad || a_msg) && !consume && !blk_full_next;
-    // the output buffer still holds a block next cycle (before any refill)
-    wire       o_stays = o_valid && !(o_fire && !(BUS == 64 && !o_hi && o_keep[8]));
-    wire       n_o_valid = !kill && ((consume && a_msg && lt_need[0]) || o_stays);
-    wire       n_bad = !kill && beat_bad;
-    wire       n_consume = n_st_block && blk_full_next
-                  && ((a_ad && !(consume && a_final)) || !o_stays);
+    wire       n_rdy = !kill && (a_ad || a_msg) && !blk_full_next;
+    // ---- control: what the next cycle does --------------------------------
+    // Round indices step by R within a permutation; rnd_step holds rnd + R,
+    // pre_last whether rnd_step == 12 - R. next_p12: the block a last
+    // advance will absorb ends the message, so the final p12 follows (else
+    // a p8 from round 4); abs_p12: the same of the block absorbed now (blk
+    // may hold the next block already). Idle, the next advance is init's
+    // first, from round 0.
+    wire       next_p12 = a_msg && a_final;
     integer    b;
+    // The round schedule of the next advance (ascon_round_ctl): rnd_step,
+    // pre_last and inner_rc's next values, and the constant a non-last
+    // advance folds into x2[7:0] (that of the round after it).
+    wire [3:0] n_rnd_step;
+    wire       n_pre_last;
+    wire [8*R-1:0] n_inner_rc;
+    wire [7:0] fold_step;
+    ascon_round_ctl #(.R(R)) u_round_ctl (
+        .idle(idle_ctl), .perm_last(perm_last), .final_perm(final_perm), .absorb(absorb), .st_perm(st_perm),
+        .abs_p12(abs_p12), .rnd_step(rnd_step), .pre_last(pre_last), .inner_rc(inner_rc),
+        .n_rnd_step(n_rnd_step), .n_pre_last(n_pre_last), .n_inner_rc(n_inner_rc), .fold_step(fold_step)
+    );
+    // The next advance ends its permutation (a permutation has at least two
+    // advances: R <= 4). perm_last is cleared by kill.
+    // What that last advance adds besides the block (SP 800-232): K into
+    // (x3, x4) after init and for the tag; K into (x2, x3) with the final
+    // block; domain separation with the first message block.
+    wire       n_perm_last, n_no_k34, n_no_kfin, n_dsep;
+    ascon_add_ctl u_add_ctl (
+        .perm_last(perm_last), .final_perm(final_perm), .absorb(absorb), .st_perm(st_perm), .pre_last(pre_last),
+        .pend_initkey(pend_initkey), .pend_dsep(pend_dsep), .a_msg(a_msg), .a_final(a_final),
+        .last(n_perm_last), .no_k34(n_no_k34), .no_kfin(n_no_kfin), .dsep(n_dsep)
+    );
+    // the output buffer still holds a block next cycle (before any refill)
+    wire       o_go = out_ready && !o_more;
+    wire       o_stays = o_valid && !o_go;
+    // The final advance is done; the message is, once its output is taken.
+    wire       fin_go = (fin_adv || st_fin) && !o_stays;
+    // The next advance is a non-final permutation's last: it absorbs blk
+    // once blk is complete (cmpl) and, for a message block, the output
+    // buffer is free. kill is left out: the cycle after a kill is idle,
+    // where an absorb changes nothing that matters, and the output buffer
+    // stays empty. aw and take_aw carry the load while the core is (or may
+    // next be) idle: also through st_fin and the final advance, where
+    // nothing reads them.
+    wire       ab_nl, ab_cand, ab_ended, ab_stay, aw_nl, aw_cand, aw_ended, aw_stay;
+    wire       n_absorb, n_absorb_msg, n_absorb_final, n_absorb_p12, n_absorb_to_msg, n_absorb_more;
+    wire       n_load, aw_clear_all, aw_clear_zero;
+    ascon_absorb_pre u_absorb_pre (
+        .final_perm(final_perm), .perm_last(perm_last), .absorb(absorb), .st_perm(st_perm), .pre_last(pre_last),
+        .cmpl(cmpl), .a_ad(a_ad), .o_valid(o_valid), .out_ready(out_ready), .o_more(o_more),
+        .rst(rst), .bad(bad), .st_fin(st_fin), .st_idle(idle_ab), .start(start),
+        .nl(ab_nl), .cand(ab_cand), .ended(ab_ended), .stay(ab_stay)
+    );
+    ascon_absorb_ctl u_absorb_ctl (
+        .nl(ab_nl), .cand(ab_cand), .a_ad(a_ad), .a_msg(a_msg), .a_final(a_final),
+        .n_absorb(n_absorb), .n_absorb_msg(n_absorb_msg), .n_absorb_final(n_absorb_final),
+        .n_absorb_p12(n_absorb_p12), .n_absorb_to_msg(n_absorb_to_msg), .n_absorb_more(n_absorb_more)
+    );
+    ascon_absorb_pre u_aw_pre (
+        .final_perm(final_perm), .perm_last(perm_last), .absorb(absorb), .st_perm(st_perm), .pre_last(pre_last),
+        .cmpl(cmpl), .a_ad(a_ad), .o_valid(o_valid), .out_ready(out_ready), .o_more(o_more),
+        .rst(rst), .bad(bad), .st_fin(st_fin), .st_idle(idle_ab), .start(start),
+        .nl(aw_nl), .cand(aw_cand), .ended(aw_ended), .stay(aw_stay)
+    );
+    ascon_aw_ctl u_aw_ctl (
+        .nl(aw_nl), .cand(aw_cand), .ended(aw_ended), .stay(aw_stay),
+        .n_load(n_load), .clear_all(aw_clear_all), .clear_zero(aw_clear_zero)
+    );
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire       ab_ended_unused = ab_ended, ab_stay_unused = ab_stay;
+    /* verilator lint_on UNUSEDSIGNAL */
+    // the constant the next advance folds into x2[7:0]: that of the round
+    // after it (a last advance: the next permutation's first, 0 or 4)
+    wire [7:0] fold_rc = n_perm_last ? (next_p12 ? 8'hF0 : 8'hB4) : fold_step;
+    wire       n_o_valid = !kill && ((o_load && st_perm && lt_need[0]) || o_stays);
+    wire       n_bad = !kill && beat_bad;
 
     always @(posedge clk) begin
         // -------- processor control --------
         if (kill) begin
-            st_idle <= 1'b1; st_perm <= 1'b0; st_block <= 1'b0; st_fin <= 1'b0;
-            idle_dp <= 1'b1; idle_cfg <= 1'b1;
+            st_idle <= 1'b1; st_perm <= 1'b0; st_fin <= 1'b0;
+            idle_dp <= 1'b1; idle_cfg <= 1'b1; idle_ctl <= 1'b1; idle_ab <= 1'b1;
         end else begin
             if (go) begin st_idle <= 1'b0; st_perm <= 1'b1; end
             // (from its own value, so that synthesis keeps two flip-flops)
             if (idle_dp && start) idle_dp <= 1'b0;
             if (idle_cfg && start) idle_cfg <= 1'b0;
-            if (perm_end) begin
-                st_perm <= 1'b0;
-                st_fin <= final_perm;
-                st_block <= !final_perm;
-            end
-            if (consume) begin st_block <= 1'b0; st_perm <= 1'b1; end
-            if (fin_go) begin st_fin <= 1'b0; st_idle <= 1'b1; idle_dp <= 1'b1; idle_cfg <= 1'b1; end
+            if (idle_ctl && start) idle_ctl <= 1'b0;
+            if (idle_ab && start) idle_ab <= 1'b0;
+            if (fin_adv) begin st_perm <= 1'b0; st_fin <= 1'b1; end
+            if (fin_go) begin st_fin <= 1'b0; st_idle <= 1'b1; idle_dp <= 1'b1; idle_cfg <= 1'b1; idle_ctl <= 1'b1; idle_ab <= 1'b1; end
         end
-        rnd <= n_rnd;
         rnd_step <= n_rnd_step;
-        perm_last <= n_perm_last;
+        pre_last <= n_pre_last;
+        if (kill) perm_last <= 1'b0;
+        else perm_last <= n_perm_last;
         // sampled at start: loaded in every idle cycle, so that the 300-odd
         // enables hang off idle_cfg, not off start
         if (idle_cfg) begin
@@ -400,59 +496,59 @@ module ascon_aead128 #(
             dec_r <= decrypt;
             key_r <= key[127:0];
             tag_in_r <= tag_in;
-        end else if (consume) begin
-            final_perm <= a_msg && a_final;
+        end else if (absorb) begin
+            final_perm <= abs_p12;
             pend_initkey <= 1'b0;
-            if (a_msg) pend_dsep <= 1'b0;
+            if (abs_msg) pend_dsep <= 1'b0;
         end
-        // What the next advance adds: set as a permutation ends, cleared
-        // once it has been added, and while idle (after a kill too; the
-        // input layer ignores them while idle).
-        if (idle_dp || consume || fin_go) begin
-            add_k_hi <= 1'b0;
-            add_fin <= 1'b0;
-            add_dsep <= 1'b0;
-            ij3 <= 64'd0;
-        end else if (perm_end) begin
-            add_k_hi <= n_add_k_hi;
-            add_fin <= n_add_fin;
-            add_dsep <= !final_perm && a_msg && pend_dsep;
-            ij3 <= (n_add_k_hi ? k0 : 64'd0) ^ (n_add_fin ? k1 : 64'd0);
+        absorb <= n_absorb;
+        abs_msg <= n_absorb_msg;
+        abs_final <= n_absorb_final;
+        abs_p12 <= n_absorb_p12;
+        // aw: the block for an absorbing advance, IV || K0 for the load at
+        // start (the key's low half is read a cycle before start), else 0
+        // (IV's zero bits load as zeros, through the resets)
+        for (b = 0; b < 128; b = b + 1) begin
+            if (b < 64 && !IV[b % 64]) begin
+                if (aw_clear_zero) aw[b] <= 1'b0;
+                else aw[b] <= blk[b];
+            end else begin
+                if (aw_clear_all) aw[b] <= 1'b0;
+                else aw[b] <= n_load ? (b < 64 ? 1'b1 : key[b - 64]) : blk[b];
+            end
         end
+        take_aw <= n_load ? 16'hFFFF : n_absorb ? dec_bytes : 16'd0;
+        // (the key words are cleared through the flip-flops' resets)
+        if (n_no_kfin) add2[63:8] <= 56'd0;
+        else add2[63:8] <= k0[63:8];
+        add2[7:0] <= (n_no_kfin ? 8'd0 : k0[7:0]) ^ fold_rc;
+        add3 <= (n_no_k34 ? 64'd0 : k0) ^ (n_no_kfin ? 64'd0 : k1);
+        if (n_no_k34) add4[62:0] <= 63'd0;
+        else add4[62:0] <= k1[62:0];
+        add4[63] <= (!n_no_k34 && k1[63]) ^ n_dsep;
+        inner_rc <= n_inner_rc;
         bad <= n_bad;
-        // Only the cases that can lead to st_block count here: after go,
-        // a consume or a block start the state is st_perm.
-        consume <= n_consume;
-        to_msg <= n_consume && a_final && a_ad;
+        to_msg <= n_absorb_to_msg;
         done <= !rst && (bad || fin_go);
 
         // -------- state --------
         // Nothing key-dependent stays after a message, nor after a failure:
-        // the state is cleared in the cycle after either, from a flip-flop,
-        // so that the clear is not a wide net behind `kill`. In a killed
-        // cycle x may still advance once; nothing reads it before the clear.
-        // x_clr is only ever set in an idle cycle, where advance == start: a
-        // message starting then loads x instead (the input layer ignores x
-        // while idle).
+        // x is cleared in the cycle after either (x_clr, a flip-flop, so
+        // that the clear is not a wide net behind `kill`). In a killed cycle
+        // x may still advance once; nothing reads it before the clear. A
+        // message starting in the clear's cycle loads x instead.
         x_clr <= kill || fin_go;
         if (x_clr && !start) begin
             x <= 320'd0;
-        end else if (advance) begin
-            x <= perm_out;
+        end else if (x_en) begin
+            x <= {cap_next, rate_next};
         end
 
-        // (a failed message leaves tag_out as it was: the contract calls it
+        // (a failed message leaves tag_r as it was: the contract calls it
         // meaningless then, and tag_ok is cleared)
-        if (kill) begin
-            tag_check <= 1'b0;
-        end else if (fin_go) begin
-            tag_out <= {x4_in, x3_in};
-            for (b = 0; b < 43; b = b + 1)
-                tag_eq[b] <= (tag_now[3*b +: 3] == tag_exp[3*b +: 3]);
-            tag_check <= dec_r;
-        end else if (go) begin
-            tag_check <= 1'b0;
-        end
+        if (kill || go) tag_check <= 1'b0;
+        else if (fin_adv) tag_check <= dec_r;
+        if (tag_en) tag_r <= cap_next[191:64];
         if (rst) err <= 1'b0;
         else if (bad) err <= 1'b1;
         else if (go) err <= 1'b0;
@@ -462,17 +558,17 @@ module ascon_aead128 #(
             a_ad <= 1'b0; a_msg <= 1'b0; dec_msg <= 1'b0;
         end else if (go) begin
             a_ad <= !ad_none; a_msg <= ad_none; dec_msg <= ad_none && decrypt;
-        end else if (consume && a_final) begin
+        end else if (abs_final) begin
             a_ad <= 1'b0; a_msg <= a_ad; dec_msg <= a_ad && dec_r;
         end
         rdy <= n_rdy;
         // A new block is set up the cycle after it starts, from registers,
         // so that the wide writes (blk, the byte masks) hang off flip-flops.
-        // Until then the block counts as full: no beat is taken, and no
-        // block can be consumed that early (the next permutation runs).
+        // Until then the block counts as full: no beat is taken.
         setup <= blk_start;
         if (blk_start) a_final <= v_final;
         full <= n_full;
+        cmpl <= !blk_starts && blk_full_next;
         // (setup and a beat never meet: the block is full until set up)
         if (setup) begin
             one_beat <= !sd[D_NZ] || (sd[D_EQ1] && sd[D_TB0]);
@@ -496,18 +592,27 @@ module ascon_aead128 #(
         if (sd_load) sd <= sd_d;
 
         // -------- output buffer --------
-        // The block is copied while a complete message block waits (x holds
-        // still then), so its enable is one LUT of flip-flops; `consume`
-        // only raises o_valid. Bytes past the message are zeroed, so the
-        // bus never shows state bytes.
-        if (st_block && a_msg && full && !o_valid) begin
-            for (b = 0; b < 16; b = b + 1)
-                o_blk[8*b +: 8] <= lt_need[b] ? x[8*b +: 8] ^ blk[8*b +: 8] : 8'd0;
+        // Loaded by the advance that absorbs a message block (its enable
+        // and byte clears are flip-flops set with `absorb`). Bytes past the
+        // message are zeroed, so the bus never shows state bytes.
+        o_load <= n_absorb_msg;
+        for (b = 0; b < 16; b = b + 1)
+            o_zero[b] <= n_absorb_msg && !lt_need[b];
+        for (b = 0; b < 16; b = b + 1) begin
+            if (o_zero[b]) o_blk[8*b +: 8] <= 8'd0;
+            else if (o_load) o_blk[8*b +: 8] <= rate_out[8*b +: 8];
+        end
+        if (o_load) begin
             o_keep <= lt_need;
             o_last <= sd[D_DRAINED];
         end
         o_valid <= n_o_valid;
-        if (consume) o_hi <= 1'b0;
-        else if (o_fire && !o_hi && o_keep[8]) o_hi <= 1'b1;
+        if (o_load) begin
+            o_hi <= 1'b0;
+            o_more <= (BUS == 64) && lt_need[8];
+        end else if (o_fire && o_more) begin
+            o_hi <= 1'b1;
+            o_more <= 1'b0;
+        end
     end
 endmodule

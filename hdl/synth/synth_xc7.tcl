@@ -45,6 +45,9 @@ foreach kv $params {
     if {$eq < 1} { error "synth_xc7.tcl: bad parameter '$kv' (want NAME=VALUE)" }
     chparam -set [string range $kv 0 [expr {$eq - 1}]] [string range $kv [expr {$eq + 1}] end] $top
 }
+# the Xilinx primitives some cells instantiate (LUT6_2, LUT6): known to
+# hierarchy -check before synth_xilinx reads them itself
+read_verilog -lib -specify +/xilinx/cells_sim.v
 hierarchy -check -top $top
 set abc9 {}
 if {[info exists ::env(AGILIS_SYNTH_ABC9)] && $::env(AGILIS_SYNTH_ABC9) eq "1"} { set abc9 -abc9 }

@@ -148,7 +148,7 @@ enum Kind {
 
 fn kind(cell_type: &str) -> Kind {
     match cell_type {
-        "LUT1" | "LUT2" | "LUT3" | "LUT4" | "LUT5" | "LUT6" | "INV" => Kind::Lut,
+        "LUT1" | "LUT2" | "LUT3" | "LUT4" | "LUT5" | "LUT6" | "LUT6_2" | "INV" => Kind::Lut,
         "MUXF7" => Kind::MuxF7,
         "MUXF8" => Kind::MuxF8,
         "CARRY4" => Kind::Carry4,

@@ -60,7 +60,9 @@ pub fn classify(cell_type: &str) -> CellClass {
         "LUT3" => CellClass::Lut(3),
         "LUT4" => CellClass::Lut(4),
         "LUT5" => CellClass::Lut(5),
-        "LUT6" => CellClass::Lut(6),
+        // one LUT site with two outputs (hand-instantiated: Yosys 0.23 does
+        // not pair LUTs; Vivado's packer does)
+        "LUT6" | "LUT6_2" => CellClass::Lut(6),
         "CARRY4" => CellClass::Carry4,
         "MUXF7" => CellClass::MuxF7,
         "MUXF8" => CellClass::MuxF8,
