@@ -392,12 +392,12 @@ module ascon_aead128 #(
     // and a_ad || a_msg is 0 while idle, so neither needs decoding here.
     wire       n_rdy = !kill && (a_ad || a_msg) && !blk_full_next;
     // ---- control: what the next cycle does --------------------------------
-    // Round indices step by R within a permutation; rnd_step holds rnd + R,
-    // pre_last whether rnd_step == 12 - R. next_p12: the block a last
-    // advance will absorb ends the message, so the final p12 follows (else
-    // a p8 from round 4); abs_p12: the same of the block absorbed now (blk
-    // may hold the next block already). Idle, the next advance is init's
-    // first, from round 0.
+    // Round indices step by R within a permutation: rnd_step is the next
+    // advance's first round plus R, pre_last whether rnd_step == 12 - R.
+    // next_p12: the block a last advance will absorb ends the message, so
+    // the final p12 follows (else a p8 from round 4); abs_p12: the same of
+    // the block absorbed now (blk may hold the next block already). Idle,
+    // the next advance is init's first, from round 0.
     wire       next_p12 = a_msg && a_final;
     integer    b;
     // The round schedule of the next advance (ascon_round_ctl): rnd_step,
@@ -412,11 +412,11 @@ module ascon_aead128 #(
         .abs_p12(abs_p12), .rnd_step(rnd_step), .pre_last(pre_last), .inner_rc(inner_rc),
         .n_rnd_step(n_rnd_step), .n_pre_last(n_pre_last), .n_inner_rc(n_inner_rc), .fold_step(fold_step)
     );
-    // The next advance ends its permutation (a permutation has at least two
-    // advances: R <= 4). perm_last is cleared by kill.
-    // What that last advance adds besides the block (SP 800-232): K into
-    // (x3, x4) after init and for the tag; K into (x2, x3) with the final
-    // block; domain separation with the first message block.
+    // Whether the next advance ends its permutation (a permutation has at
+    // least two advances: R <= 4; perm_last is cleared by kill), and what
+    // that last advance adds besides the block (SP 800-232): K into (x3, x4)
+    // after init and for the tag; K into (x2, x3) with the final block;
+    // domain separation with the first message block.
     wire       n_perm_last, n_no_k34, n_no_kfin, n_dsep;
     ascon_add_ctl u_add_ctl (
         .perm_last(perm_last), .final_perm(final_perm), .absorb(absorb), .st_perm(st_perm), .pre_last(pre_last),
@@ -459,8 +459,9 @@ module ascon_aead128 #(
         .nl(aw_nl), .cand(aw_cand), .ended(aw_ended), .stay(aw_stay),
         .n_load(n_load), .clear_all(aw_clear_all), .clear_zero(aw_clear_zero)
     );
+    // (the block control needs neither of these)
     /* verilator lint_off UNUSEDSIGNAL */
-    wire       ab_ended_unused = ab_ended, ab_stay_unused = ab_stay;
+    wire       ab_unused = ab_ended || ab_stay;
     /* verilator lint_on UNUSEDSIGNAL */
     // the constant the next advance folds into x2[7:0]: that of the round
     // after it (a last advance: the next permutation's first, 0 or 4)
