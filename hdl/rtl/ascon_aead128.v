@@ -242,14 +242,7 @@ module ascon_aead128 #(
     // ---- the datapath (SP 800-232 Alg. 3/4) ----------------------------------
     wire [319:0] sub;  // the last round's S-box output
     ascon_perm #(.ROUNDS_PER_CYCLE(R)) u_perm (.state_in(x), .inner_rc(inner_rc), .sub_last(sub));
-    function integer rot_a;
-        input integer w;
-        rot_a = (w == 0) ? 19 : (w == 1) ? 39 : (w == 2) ? 1 : (w == 3) ? 10 : 7;
-    endfunction
-    function integer rot_b;
-        input integer w;
-        rot_b = (w == 0) ? 28 : (w == 1) ? 61 : (w == 2) ? 6 : (w == 3) ? 17 : 41;
-    endfunction
+`include "ascon_linear.vh"
     // Rate bit (inputs: the three linear-layer bits, aw, take_aw):
     // x takes take_aw ? aw : lin ^ aw, the output buffer lin ^ aw (the
     // ciphertext, or decrypting the plaintext). One LUT site for both.

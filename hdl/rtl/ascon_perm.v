@@ -22,15 +22,7 @@ module ascon_perm #(
     output wire [319:0]                   sub_last
 );
     localparam integer R = ROUNDS_PER_CYCLE;
-    // word w's linear layer: x ^ (x >>> ROT_A) ^ (x >>> ROT_B)
-    function integer rot_a;
-        input integer w;
-        rot_a = (w == 0) ? 19 : (w == 1) ? 39 : (w == 2) ? 1 : (w == 3) ? 10 : 7;
-    endfunction
-    function integer rot_b;
-        input integer w;
-        rot_b = (w == 0) ? 28 : (w == 1) ? 61 : (w == 2) ? 6 : (w == 3) ? 17 : 41;
-    endfunction
+`include "ascon_linear.vh"
     // truth table of u[p] ^ u[q] ^ u[r] over five inputs
     function [31:0] xor3_table;
         /* verilator lint_off UNUSEDSIGNAL */
