@@ -32,6 +32,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod bitstream;
+pub mod card;
+
 use std::fmt;
 use std::sync::{Arc, RwLock};
 
@@ -84,6 +87,8 @@ pub enum Error {
     },
     /// The AEAD layer refused the job or the key (length, unknown algorithm, ...).
     Aead(agilis_suites::Error),
+    /// The offload card failed the job or the key (bus, timeout, card error).
+    Card(card::CardError),
 }
 
 impl fmt::Display for Error {
@@ -97,6 +102,7 @@ impl fmt::Display for Error {
                 write!(f, "the engine's key table is full ({capacity} keys)")
             }
             Error::Aead(e) => write!(f, "AEAD: {e}"),
+            Error::Card(e) => write!(f, "card: {e}"),
         }
     }
 }

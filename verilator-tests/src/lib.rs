@@ -6,12 +6,15 @@
 //! - [`core`]: one bare AEAD core behind the contract of `hdl/README.md`,
 //!   driven beat by beat. The KAT, differential, tamper and interface tests in
 //!   `tests/` and the cycle counts of `bench-harness fpga` use it.
+//! - [`top`]: the card's top level (`agilis_top`) with its host memory.
+//! - [`sim_bus`]: that model as the bus of `agilis-driver`'s card driver.
 //!
 //! When Verilator was not on `PATH` at build time, no model exists:
 //! [`models_or_skip`] then prints a notice (or, under `CI=true`, panics), so
 //! that `cargo test` works on a machine without it and CI never skips.
 
 pub mod core;
+pub mod sim_bus;
 pub mod top;
 
 mod ffi {
