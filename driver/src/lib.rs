@@ -34,6 +34,9 @@
 
 pub mod bitstream;
 pub mod card;
+pub mod dispatch;
+pub mod ruler;
+mod twin_keys;
 
 use std::fmt;
 use std::sync::{Arc, RwLock};
@@ -89,6 +92,12 @@ pub enum Error {
     Aead(agilis_suites::Error),
     /// The offload card failed the job or the key (bus, timeout, card error).
     Card(card::CardError),
+    /// Two engines computed different outputs for a checked job (see
+    /// [`ruler`]); nothing was released and `executor` was quarantined.
+    Disagreement {
+        /// the engine that disagreed with the software reference
+        executor: &'static str,
+    },
 }
 
 impl fmt::Display for Error {
@@ -103,6 +112,10 @@ impl fmt::Display for Error {
             }
             Error::Aead(e) => write!(f, "AEAD: {e}"),
             Error::Card(e) => write!(f, "card: {e}"),
+            Error::Disagreement { executor } => write!(
+                f,
+                "the {executor} engine disagreed with the software engine on this job; nothing was released and {executor} is quarantined: submit the job again"
+            ),
         }
     }
 }

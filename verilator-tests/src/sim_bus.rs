@@ -29,6 +29,37 @@ pub struct SimBus {
     free: HashMap<usize, Vec<u64>>,
     /// Capacity of every live buffer, by bus address.
     live: HashMap<u64, usize>,
+    /// Injected datapath fault, if any (see [`SimBus::flip_output_bits`]).
+    output_flips: Option<OutputFlips>,
+}
+
+/// A datapath fault model: each job output the driver reads back gets one
+/// random bit flipped with probability `probability`.
+struct OutputFlips {
+    probability: f64,
+    /// xorshift64* state (seeded: a campaign is reproducible)
+    rng: u64,
+    injected: u64,
+}
+
+impl OutputFlips {
+    fn next(&mut self) -> u64 {
+        self.rng ^= self.rng >> 12;
+        self.rng ^= self.rng << 25;
+        self.rng ^= self.rng >> 27;
+        self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// Flips one bit of `bytes` with the configured probability.
+    fn maybe_flip(&mut self, bytes: &mut [u8]) {
+        let draw = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
+        if bytes.is_empty() || draw >= self.probability {
+            return;
+        }
+        let bit = (self.next() % (bytes.len() as u64 * 8)) as usize;
+        bytes[bit / 8] ^= 1 << (bit % 8);
+        self.injected += 1;
+    }
 }
 
 // SAFETY: a Verilated model has no thread affinity; `TopModel` is only
@@ -39,7 +70,28 @@ unsafe impl Send for SimBus {}
 impl SimBus {
     /// Wraps a model (built with [`TopModel::new`]).
     pub fn new(model: TopModel) -> SimBus {
-        SimBus { model, free: HashMap::new(), live: HashMap::new() }
+        SimBus { model, free: HashMap::new(), live: HashMap::new(), output_flips: None }
+    }
+
+    /// Injects a datapath fault: from now on, each job output the driver
+    /// reads back (a whole destination buffer: ciphertext and tag, or
+    /// plaintext) has one random bit flipped with probability `probability`
+    /// (0..=1), drawn from a generator seeded with `seed`. Descriptor status
+    /// words are partial reads of the ring and are left alone: this models
+    /// corrupted data, not a corrupted verdict. Some flips land in the
+    /// padding between message and tag, which the driver never releases.
+    pub fn flip_output_bits(&mut self, probability: f64, seed: u64) {
+        self.output_flips = Some(OutputFlips { probability, rng: seed | 1, injected: 0 });
+    }
+
+    /// Stops injecting bit flips.
+    pub fn clear_output_flips(&mut self) {
+        self.output_flips = None;
+    }
+
+    /// Bits flipped since [`flip_output_bits`](Self::flip_output_bits).
+    pub fn output_flips_injected(&self) -> u64 {
+        self.output_flips.as_ref().map_or(0, |f| f.injected)
     }
 
     /// The model, for fault injection (`fail_reads`, `flow`) and checks (`violations`).
@@ -108,6 +160,10 @@ impl Bus for SimBus {
     fn dma_read(&mut self, buffer: &DmaBuffer, offset: usize, out: &mut [u8]) -> Result<(), BusError> {
         let addr = self.range(buffer, offset, out.len())?;
         out.copy_from_slice(&self.model.mem.read(addr, out.len()));
+        // The driver reads a job's output as the whole destination buffer.
+        if let Some(flips) = self.output_flips.as_mut().filter(|_| offset == 0 && out.len() == buffer.len()) {
+            flips.maybe_flip(out);
+        }
         Ok(())
     }
 
