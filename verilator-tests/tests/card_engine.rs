@@ -2,6 +2,7 @@
 //! Ascon and two AES lanes) through `SimBus`: the same driver code a VFIO
 //! card runs. Every output is compared byte for byte with `SoftwareEngine`.
 
+mod engine_common;
 mod top_common;
 
 use agilis_driver::card::{Bus, CardEngine, CardError};
@@ -9,62 +10,14 @@ use agilis_driver::{Direction, Engine, Error, Job, KeyHandle, SoftwareEngine};
 use agilis_regmap::reg;
 use agilis_suites::registry::codepoint as cp;
 use agilis_verilator::sim_bus::SimBus;
-use agilis_verilator::top::{BusFlow, HostMemory, TopModel};
+use agilis_verilator::top::{BusFlow, HostMemory};
+use engine_common::{run, simulated_card as card_engine, Spec, TwinKey, CARD_KEYS};
 use top_common::Rng;
-
-fn card_engine(test: &str) -> Option<CardEngine<SimBus>> {
-    if !agilis_verilator::models_or_skip(test) {
-        return None;
-    }
-    let model = TopModel::new("top_mixed").expect("building the top model");
-    Some(CardEngine::open(SimBus::new(model)).expect("opening the simulated card"))
-}
-
-/// One key loaded into both engines.
-struct TwinKey {
-    aead: u16,
-    nonce_len: usize,
-    card: KeyHandle,
-    software: KeyHandle,
-}
-
-fn load_twins(card: &CardEngine<SimBus>, software: &SoftwareEngine, rng: &mut Rng) -> Vec<TwinKey> {
-    [(cp::ASCON_AEAD128, 16, 16), (cp::AES_256_GCM, 32, 12), (cp::ASCON_AEAD128, 16, 16), (cp::AES_256_GCM, 32, 12)]
-        .into_iter()
-        .map(|(aead, key_len, nonce_len)| {
-            let key = rng.bytes(key_len);
-            TwinKey { aead, nonce_len, card: card.load_key(aead, &key).unwrap(), software: software.load_key(aead, &key).unwrap() }
-        })
-        .collect()
-}
-
-/// A job's inputs, owned, so that both engines get identical copies.
-#[derive(Clone, Debug)]
-struct Spec {
-    key: usize,
-    direction: Direction,
-    nonce: Vec<u8>,
-    aad: Vec<u8>,
-    buffer: Vec<u8>,
-}
-
-/// Runs `specs` as one batch; returns the results and the buffers afterwards.
-fn run(engine: &dyn Engine, handle: impl Fn(usize) -> KeyHandle, specs: &[Spec]) -> (Vec<Result<(), Error>>, Vec<Vec<u8>>) {
-    let mut buffers: Vec<Vec<u8>> = specs.iter().map(|s| s.buffer.clone()).collect();
-    let mut jobs: Vec<Job> = specs
-        .iter()
-        .zip(buffers.iter_mut())
-        .map(|(s, buffer)| Job { key: handle(s.key), direction: s.direction, nonce: &s.nonce, aad: &s.aad, buffer })
-        .collect();
-    let results = engine.process(&mut jobs);
-    drop(jobs);
-    (results, buffers)
-}
 
 /// Runs `specs` on both engines and asserts identical results and buffers.
 fn check_against_software(card: &CardEngine<SimBus>, software: &SoftwareEngine, keys: &[TwinKey], specs: &[Spec]) -> Vec<Result<(), Error>> {
-    let (card_results, card_buffers) = run(card, |k| keys[k].card, specs);
-    let (sw_results, sw_buffers) = run(software, |k| keys[k].software, specs);
+    let (card_results, card_buffers) = run(card, |k| keys[k].tested, specs);
+    let (sw_results, sw_buffers) = run(software, |k| keys[k].reference, specs);
     for (i, spec) in specs.iter().enumerate() {
         let what = format!("job {i} of {}: {:?} aead {:#06x} ad {} buffer {}", specs.len(), spec.direction, keys[spec.key].aead, spec.aad.len(), spec.buffer.len());
         assert_eq!(card_results[i], sw_results[i], "{what}: result");
@@ -77,7 +30,7 @@ fn check_against_software(card: &CardEngine<SimBus>, software: &SoftwareEngine, 
 fn random_spec(rng: &mut Rng, software: &SoftwareEngine, keys: &[TwinKey], key: usize, msg_len: usize, ad_len: usize, direction: Direction) -> Spec {
     let mut spec = Spec { key, direction: Direction::Seal, nonce: rng.bytes(keys[key].nonce_len), aad: rng.bytes(ad_len), buffer: rng.bytes(msg_len) };
     if direction == Direction::Open {
-        let (results, mut sealed) = run(software, |k| keys[k].software, std::slice::from_ref(&spec));
+        let (results, mut sealed) = run(software, |k| keys[k].reference, std::slice::from_ref(&spec));
         assert_eq!(results, vec![Ok(())]);
         spec.buffer = sealed.remove(0);
         spec.direction = Direction::Open;
@@ -98,7 +51,7 @@ fn check_bus_clean(card: &CardEngine<SimBus>) {
 fn random_jobs_match_software(card: &CardEngine<SimBus>, seed: u64, count: usize) {
     let software = SoftwareEngine::new();
     let mut rng = Rng(seed);
-    let keys = load_twins(card, &software, &mut rng);
+    let keys = engine_common::load_twins(card, &software, &CARD_KEYS, &mut rng);
     let mut shapes: Vec<(usize, usize, Direction)> = Vec::new();
     for len in 0..=48 {
         for key in 0..keys.len() {
@@ -149,7 +102,7 @@ fn a_flipped_bit_fails_only_its_job_and_releases_nothing() {
     let Some(card) = card_engine("a_flipped_bit_fails_only_its_job_and_releases_nothing") else { return };
     let software = SoftwareEngine::new();
     let mut rng = Rng(0xCA4D_0002);
-    let keys = load_twins(&card, &software, &mut rng);
+    let keys = engine_common::load_twins(&card, &software, &CARD_KEYS, &mut rng);
     for round in 0..24 {
         let specs: Vec<Spec> = (0..8)
             .map(|i| {
@@ -157,7 +110,7 @@ fn a_flipped_bit_fails_only_its_job_and_releases_nothing() {
                 random_spec(&mut rng, &software, &keys, (round + i) % keys.len(), len, ad, Direction::Open)
             })
             .collect();
-        let plaintexts: Vec<Vec<u8>> = run(&software, |k| keys[k].software, &specs).1;
+        let plaintexts: Vec<Vec<u8>> = run(&software, |k| keys[k].reference, &specs).1;
         let mut tampered = specs.clone();
         let victim = rng.below(tampered.len());
         let spec = &mut tampered[victim];
@@ -177,7 +130,7 @@ fn a_flipped_bit_fails_only_its_job_and_releases_nothing() {
             }
         }
         let results = check_against_software(&card, &software, &keys, &tampered);
-        let (_, buffers) = run(&card, |k| keys[k].card, &tampered);
+        let (_, buffers) = run(&card, |k| keys[k].tested, &tampered);
         for (i, r) in results.iter().enumerate() {
             if i == victim {
                 assert_eq!(*r, Err(Error::AuthenticationFailed), "round {round}");
@@ -238,7 +191,7 @@ fn a_dma_read_fault_is_a_typed_error_and_the_card_recovers() {
     let Some(card) = card_engine("a_dma_read_fault_is_a_typed_error_and_the_card_recovers") else { return };
     let software = SoftwareEngine::new();
     let mut rng = Rng(0xCA4D_0003);
-    let keys = load_twins(&card, &software, &mut rng);
+    let keys = engine_common::load_twins(&card, &software, &CARD_KEYS, &mut rng);
     let specs: Vec<Spec> = (0..12)
         .map(|i| {
             let direction = if i % 2 == 0 { Direction::Seal } else { Direction::Open };
@@ -247,7 +200,7 @@ fn a_dma_read_fault_is_a_typed_error_and_the_card_recovers() {
         .collect();
     // Every DMA read of host memory fails: descriptors and sources alike.
     card.with_card(|c| c.bus_mut().model().fail_reads(HostMemory::BASE..u64::MAX));
-    let (results, buffers) = run(&card, |k| keys[k].card, &specs);
+    let (results, buffers) = run(&card, |k| keys[k].tested, &specs);
     for (i, (r, spec)) in results.iter().zip(&specs).enumerate() {
         match r {
             Err(Error::Card(CardError::Job { error_bits })) => assert_ne!(error_bits & reg::error::BUS_READ, 0, "job {i}: {r:?}"),
@@ -273,7 +226,7 @@ fn a_wrong_nonce_length_is_a_typed_error_like_software() {
     let Some(card) = card_engine("a_wrong_nonce_length_is_a_typed_error_like_software") else { return };
     let software = SoftwareEngine::new();
     let mut rng = Rng(0xCA4D_0004);
-    let keys = load_twins(&card, &software, &mut rng);
+    let keys = engine_common::load_twins(&card, &software, &CARD_KEYS, &mut rng);
     let mut specs: Vec<Spec> = Vec::new();
     for key in 0..2 {
         for direction in [Direction::Seal, Direction::Open] {

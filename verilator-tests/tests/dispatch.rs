@@ -2,16 +2,17 @@
 //! byte-identical to `SoftwareEngine` on both sides of the crossover, and a
 //! card that fails makes its jobs fall back to software, with an event.
 
+mod engine_common;
 mod top_common;
 
 use std::sync::{Arc, Mutex};
 
 use agilis_driver::card::CardEngine;
 use agilis_driver::dispatch::{AutoEngine, DispatchConfig, DispatchEvent, DispatchEventKind};
-use agilis_driver::{Direction, Engine, Error, Job, KeyHandle, SoftwareEngine};
-use agilis_suites::registry::codepoint as cp;
+use agilis_driver::{Direction, Error, SoftwareEngine};
 use agilis_verilator::sim_bus::SimBus;
-use agilis_verilator::top::{HostMemory, TopModel};
+use agilis_verilator::top::HostMemory;
+use engine_common::{run, Spec, TwinKey, AES_GCM, ASCON, CHACHA};
 use top_common::Rng;
 
 /// Small crossovers, read the way a user's override file is.
@@ -25,11 +26,7 @@ card_deadline_ms = 60_000      # wall time of a simulated batch is not card time
 ";
 
 fn card(test: &str) -> Option<Arc<CardEngine<SimBus>>> {
-    if !agilis_verilator::models_or_skip(test) {
-        return None;
-    }
-    let model = TopModel::new("top_mixed").expect("building the top model");
-    Some(Arc::new(CardEngine::open(SimBus::new(model)).expect("opening the simulated card")))
+    engine_common::simulated_card(test).map(Arc::new)
 }
 
 fn recording_dispatcher(card: &Arc<CardEngine<SimBus>>) -> (AutoEngine, Arc<Mutex<Vec<DispatchEvent>>>) {
@@ -38,44 +35,6 @@ fn recording_dispatcher(card: &Arc<CardEngine<SimBus>>) -> (AutoEngine, Arc<Mute
     let log = events.clone();
     let engine = AutoEngine::new(Some(card.clone()), config).with_sink(Arc::new(move |e: &DispatchEvent| log.lock().unwrap().push(e.clone())));
     (engine, events)
-}
-
-struct TwinKey {
-    aead: u16,
-    nonce_len: usize,
-    auto: KeyHandle,
-    reference: KeyHandle,
-}
-
-fn load_keys(auto: &AutoEngine, reference: &SoftwareEngine, rng: &mut Rng) -> Vec<TwinKey> {
-    [(cp::ASCON_AEAD128, 16, 16), (cp::AES_256_GCM, 32, 12), (cp::CHACHA20_POLY1305, 32, 12)]
-        .into_iter()
-        .map(|(aead, key_len, nonce_len)| {
-            let key = rng.bytes(key_len);
-            TwinKey { aead, nonce_len, auto: auto.load_key(aead, &key).unwrap(), reference: reference.load_key(aead, &key).unwrap() }
-        })
-        .collect()
-}
-
-#[derive(Clone)]
-struct Spec {
-    key: usize,
-    direction: Direction,
-    nonce: Vec<u8>,
-    aad: Vec<u8>,
-    buffer: Vec<u8>,
-}
-
-fn run(engine: &dyn Engine, handle: impl Fn(usize) -> KeyHandle, specs: &[Spec]) -> (Vec<Result<(), Error>>, Vec<Vec<u8>>) {
-    let mut buffers: Vec<Vec<u8>> = specs.iter().map(|s| s.buffer.clone()).collect();
-    let mut jobs: Vec<Job> = specs
-        .iter()
-        .zip(buffers.iter_mut())
-        .map(|(s, buffer)| Job { key: handle(s.key), direction: s.direction, nonce: &s.nonce, aad: &s.aad, buffer })
-        .collect();
-    let results = engine.process(&mut jobs);
-    drop(jobs);
-    (results, buffers)
 }
 
 /// Seals and opens of every length within 3 bytes of each key's crossover,
@@ -103,7 +62,7 @@ fn specs_around_the_crossover(rng: &mut Rng, config: &DispatchConfig, reference:
 
 /// Asserts identical results and bytes; returns the results.
 fn check_against_software(auto: &AutoEngine, reference: &SoftwareEngine, keys: &[TwinKey], specs: &[Spec]) -> Vec<Result<(), Error>> {
-    let (results, buffers) = run(auto, |k| keys[k].auto, specs);
+    let (results, buffers) = run(auto, |k| keys[k].tested, specs);
     let (expected_results, expected) = run(reference, |k| keys[k].reference, specs);
     for (i, spec) in specs.iter().enumerate() {
         let what = format!("job {i}: {:?} aead {:#06x} buffer {}", spec.direction, keys[spec.key].aead, spec.buffer.len());
@@ -119,7 +78,7 @@ fn results_are_byte_identical_to_software_around_the_crossover() {
     let (auto, events) = recording_dispatcher(&card);
     let reference = SoftwareEngine::new();
     let mut rng = Rng(0xD15_0001);
-    let keys = load_keys(&auto, &reference, &mut rng);
+    let keys = engine_common::load_twins(&auto, &reference, &[ASCON, AES_GCM, CHACHA], &mut rng);
     let specs = specs_around_the_crossover(&mut rng, auto.config(), &reference, &keys);
     let results = check_against_software(&auto, &reference, &keys, &specs);
     assert_eq!(results.iter().filter(|r| **r == Err(Error::AuthenticationFailed)).count(), keys.len());
@@ -141,7 +100,7 @@ fn a_failing_card_falls_back_to_software_with_an_event_and_is_retried_later() {
     let (auto, events) = recording_dispatcher(&card);
     let reference = SoftwareEngine::new();
     let mut rng = Rng(0xD15_0002);
-    let keys = load_keys(&auto, &reference, &mut rng);
+    let keys = engine_common::load_twins(&auto, &reference, &[ASCON, AES_GCM, CHACHA], &mut rng);
     let specs = specs_around_the_crossover(&mut rng, auto.config(), &reference, &keys);
 
     // Every DMA read of host memory fails: each card job reports BUS_READ.
@@ -178,7 +137,7 @@ fn a_card_over_its_deadline_keeps_its_results_but_is_demoted() {
     let auto = AutoEngine::new(Some(card.clone()), config).with_sink(Arc::new(move |e: &DispatchEvent| log.lock().unwrap().push(e.clone())));
     let reference = SoftwareEngine::new();
     let mut rng = Rng(0xD15_0003);
-    let keys = load_keys(&auto, &reference, &mut rng);
+    let keys = engine_common::load_twins(&auto, &reference, &[ASCON, AES_GCM, CHACHA], &mut rng);
     let specs = specs_around_the_crossover(&mut rng, auto.config(), &reference, &keys);
     check_against_software(&auto, &reference, &keys, &specs);
     let on_card = auto.counts().card;

@@ -4,27 +4,23 @@
 //! `SoftwareEngine`: with the ruler on every job none may be wrong; with the
 //! ruler off the same fault must show (so the first test can fail).
 
+mod engine_common;
 mod top_common;
 
 use std::sync::{Arc, Mutex};
 
 use agilis_driver::card::CardEngine;
 use agilis_driver::ruler::{Alarm, AlarmKind, Mode, Ruler, RulerCounts};
-use agilis_driver::{Direction, Engine, Error, Job, KeyHandle, SoftwareEngine};
-use agilis_suites::registry::codepoint as cp;
+use agilis_driver::{Direction, Error, SoftwareEngine};
 use agilis_verilator::sim_bus::SimBus;
-use agilis_verilator::top::TopModel;
+use engine_common::{run, Spec, TwinKey, CARD_KEYS};
 use top_common::Rng;
 
 /// Probability that one job output read back from the card has a flipped bit.
 const FLIP_PROBABILITY: f64 = 0.03;
 
 fn faulty_card(test: &str, seed: u64) -> Option<Arc<CardEngine<SimBus>>> {
-    if !agilis_verilator::models_or_skip(test) {
-        return None;
-    }
-    let model = TopModel::new("top_mixed").expect("building the top model");
-    let card = CardEngine::open(SimBus::new(model)).expect("opening the simulated card");
+    let card = engine_common::simulated_card(test)?;
     card.with_card(|c| c.bus_mut().flip_output_bits(FLIP_PROBABILITY, seed));
     Some(Arc::new(card))
 }
@@ -36,45 +32,6 @@ fn recording_ruler(card: &Arc<CardEngine<SimBus>>, mode: Mode, seed: u64) -> (Ru
         .with_sink(Arc::new(move |a: &Alarm| log.lock().unwrap().push(a.clone())))
         .with_retest_after(64);
     (ruler, alarms)
-}
-
-/// A key in the ruler and in the reference engine.
-struct TwinKey {
-    nonce_len: usize,
-    ruler: KeyHandle,
-    reference: KeyHandle,
-}
-
-fn load_keys(ruler: &Ruler, reference: &SoftwareEngine, rng: &mut Rng) -> Vec<TwinKey> {
-    [(cp::ASCON_AEAD128, 16, 16), (cp::AES_256_GCM, 32, 12), (cp::ASCON_AEAD128, 16, 16), (cp::AES_256_GCM, 32, 12)]
-        .into_iter()
-        .map(|(aead, key_len, nonce_len)| {
-            let key = rng.bytes(key_len);
-            TwinKey { nonce_len, ruler: ruler.load_key(aead, &key).unwrap(), reference: reference.load_key(aead, &key).unwrap() }
-        })
-        .collect()
-}
-
-/// One job's owned inputs.
-#[derive(Clone)]
-struct Spec {
-    key: usize,
-    direction: Direction,
-    nonce: Vec<u8>,
-    aad: Vec<u8>,
-    buffer: Vec<u8>,
-}
-
-fn run(engine: &dyn Engine, handle: impl Fn(usize) -> KeyHandle, specs: &[Spec]) -> (Vec<Result<(), Error>>, Vec<Vec<u8>>) {
-    let mut buffers: Vec<Vec<u8>> = specs.iter().map(|s| s.buffer.clone()).collect();
-    let mut jobs: Vec<Job> = specs
-        .iter()
-        .zip(buffers.iter_mut())
-        .map(|(s, buffer)| Job { key: handle(s.key), direction: s.direction, nonce: &s.nonce, aad: &s.aad, buffer })
-        .collect();
-    let results = engine.process(&mut jobs);
-    drop(jobs);
-    (results, buffers)
 }
 
 /// A random batch of 1..=16 jobs of both AEADs and directions (opens of
@@ -113,11 +70,11 @@ struct Tally {
 fn campaign(ruler: &Ruler, seed: u64, jobs: usize) -> Tally {
     let reference = SoftwareEngine::new();
     let mut rng = Rng(seed);
-    let keys = load_keys(ruler, &reference, &mut rng);
+    let keys = engine_common::load_twins(ruler, &reference, &CARD_KEYS, &mut rng);
     let mut tally = Tally::default();
     while tally.jobs < jobs {
         let specs = random_batch(&mut rng, &reference, &keys);
-        let (results, buffers) = run(ruler, |k| keys[k].ruler, &specs);
+        let (results, buffers) = run(ruler, |k| keys[k].tested, &specs);
         let (expected_results, expected) = run(&reference, |k| keys[k].reference, &specs);
         for (i, spec) in specs.iter().enumerate() {
             match &results[i] {
