@@ -3,7 +3,7 @@
 //! load bounds as `agilis anchor serve`.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::{Duration, SystemTime};
 
 use agilis_driver::SoftwareEngine;
@@ -123,7 +123,6 @@ pub fn start(s: EdgeSetup) -> Result<RunningEdge, Failure> {
     let listener = std::net::TcpListener::bind(s.listen)
         .map_err(|e| Failure::BadInput(format!("--listen {}: {e}", s.listen)))?;
     let server = Server::with_accept(listener, Arc::new(accept), s.limits);
-    // Failures go to stderr only when verbose (the demo keeps its output clean).
     let inner: Arc<dyn Service> = match s.mode {
         Mode::Echo => Arc::new(Echo),
         Mode::Discard => Arc::new(Discard),
@@ -139,7 +138,7 @@ pub fn start(s: EdgeSetup) -> Result<RunningEdge, Failure> {
         inner
     };
     let running = server.spawn(service).map_err(failure)?;
-    watch_revocations(edge.clone(), revocations_file, name, verbose);
+    watch_revocations(Arc::downgrade(&edge), revocations_file, name, verbose);
     Ok(RunningEdge { running, edge })
 }
 
@@ -155,13 +154,16 @@ pub(crate) fn read_list(path: &Path) -> Result<StatusList, Failure> {
 }
 
 /// Re-reads the revocation list whenever its file changes: the authority
-/// publishes a new one on every revocation.
-fn watch_revocations(edge: Arc<Edge>, path: PathBuf, name: String, verbose: bool) {
+/// publishes a new one on every revocation. The watcher ends with the edge:
+/// it holds it weakly, and stays quiet once nothing else uses it (a stopped
+/// edge whose directory is removed has nothing to report).
+fn watch_revocations(edge: Weak<Edge>, path: PathBuf, name: String, verbose: bool) {
     let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
     let mut seen: Option<SystemTime> = modified(&path);
     std::thread::spawn(move || {
         loop {
             std::thread::sleep(Duration::from_millis(250));
+            let Some(edge) = edge.upgrade() else { return };
             let now = modified(&path);
             if now == seen {
                 continue;
@@ -178,10 +180,11 @@ fn watch_revocations(edge: Arc<Edge>, path: PathBuf, name: String, verbose: bool
                 ),
                 Ok(_) => {}
                 // A half-written or older file: keep the installed list.
-                Err(f) => eprintln!(
+                Err(f) if Arc::strong_count(&edge) > 1 => eprintln!(
                     "agilis edge {name}: revocation list not installed: {}",
                     f.message()
                 ),
+                Err(_) => return,
             }
         }
     });
