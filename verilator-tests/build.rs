@@ -36,6 +36,9 @@ const MODELS: &[Model] = &[
     Model { name: "top_small", top: "agilis_top", rtl_prefixes: TOP_RTL, params: &[("N_LANES", "1"), ("LANE_AES_MASK", "0"), ("ASCON_ROUNDS_PER_CYCLE", "1"), ("KEY_SLOTS", "3"), ("RING_MAX_LOG2", "3"), ("MAX_LEN_LOG2", "12")], shim: "top_shim.cpp" },
 ];
 
+/// The model that stands in for the card outside the tests (`sim_bus::CARD_MODEL`).
+const CARD_MODEL: &str = "top_mixed";
+
 /// The generated table: each model's name and the shim function returning its API.
 const MODELS_DECL: &str = "/// Returns a shim's API table.\npub(crate) type ModelApi = fn() -> *const std::ffi::c_void;\npub(crate) const MODELS: &[(&str, ModelApi)] = ";
 
@@ -63,7 +66,10 @@ fn main() {
 
     let mut registry = format!("{MODELS_DECL}&[\n");
     let mut externs = String::from("unsafe extern \"C\" {\n");
-    for model in MODELS {
+    // Without the `all-models` feature (the agilis CLI's case) only the card
+    // model is built: the CLI's simulated card needs nothing else.
+    let all_models = env::var_os("CARGO_FEATURE_ALL_MODELS").is_some();
+    for model in MODELS.iter().filter(|m| all_models || m.name == CARD_MODEL) {
         let files = rtl_files(&rtl_dir, model.rtl_prefixes);
         let mdir = out.join(model.name);
         let prefix = format!("V{}", model.name);

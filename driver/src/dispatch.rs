@@ -37,39 +37,43 @@ use crate::{Direction, Engine, Error, Job, KeyHandle, Result, SoftwareEngine};
 /// Routing parameters. Load them with [`DispatchConfig::parse`] or
 /// [`DispatchConfig::load`] to override the defaults.
 ///
-/// **The default crossovers are placeholders, not measurements.** They are
-/// to be replaced by the smallest message length at which the card's
-/// throughput (jobs/s through `CardEngine` on the VFIO card, batches of
-/// `max_batch`) exceeds `SoftwareEngine`'s on the same host, per suite, from
-/// a criterion benchmark of both engines over message sizes 16 B..16 KiB
-/// (not written yet; the Verilated card cannot give this figure, its time is
-/// simulated).
+/// The defaults are `driver/dispatch.toml`, compiled in. That file is written
+/// by `bench-harness offload`, which measures both engines per message size
+/// and records the smallest size at which the card's throughput beats the
+/// software engine's (see the file's header for the run it came from).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DispatchConfig {
     /// Ascon-AEAD128 messages of at least this many bytes go to the card
-    /// (placeholder: 256)
+    /// (`usize::MAX`, written `never` in a file: none do)
     pub ascon_aead128_crossover: usize,
     /// AES-256-GCM messages of at least this many bytes go to the card
-    /// (placeholder: 4096; AES-NI makes small GCM jobs cheap on the host)
+    /// (`usize::MAX`, written `never` in a file: none do)
     pub aes_256_gcm_crossover: usize,
-    /// card jobs per batch (placeholder: 64, the driver's ring size)
+    /// card jobs per batch
     pub max_batch: usize,
-    /// a card batch slower than this demotes the card (placeholder: 50 ms,
-    /// the card driver's default timeout)
+    /// a card batch slower than this demotes the card
     pub card_deadline: Duration,
     /// after a failure, jobs to run on software before trying the card again
     pub retry_card_after_jobs: u64,
 }
 
+/// The measured defaults (see [`DispatchConfig`]).
+const DEFAULT_FILE: &str = include_str!("../dispatch.toml");
+
+/// What a file's missing keys fall back to when even `dispatch.toml` does
+/// not set them: the card gets nothing until a measurement says otherwise.
+const UNMEASURED: DispatchConfig = DispatchConfig {
+    ascon_aead128_crossover: usize::MAX,
+    aes_256_gcm_crossover: usize::MAX,
+    max_batch: 64,
+    card_deadline: Duration::from_millis(50),
+    retry_card_after_jobs: 1024,
+};
+
 impl Default for DispatchConfig {
     fn default() -> Self {
-        DispatchConfig {
-            ascon_aead128_crossover: 256,
-            aes_256_gcm_crossover: 4096,
-            max_batch: 64,
-            card_deadline: Duration::from_millis(50),
-            retry_card_after_jobs: 1024,
-        }
+        // A unit test proves the compiled-in file parses.
+        Self::parse_over(UNMEASURED, DEFAULT_FILE).unwrap_or(UNMEASURED)
     }
 }
 
@@ -102,9 +106,17 @@ impl DispatchConfig {
 
     /// Parses `key = integer` lines over the defaults. This is the flat
     /// subset of TOML (comments `#`, an optional `[dispatch]` header,
-    /// underscores in numbers), so the same file reads as TOML elsewhere.
+    /// underscores in numbers; a crossover may be the string `never`), so
+    /// the same file reads as TOML elsewhere.
     pub fn parse(text: &str) -> std::result::Result<DispatchConfig, ConfigError> {
-        let mut config = DispatchConfig::default();
+        Self::parse_over(DispatchConfig::default(), text)
+    }
+
+    fn parse_over(
+        base: DispatchConfig,
+        text: &str,
+    ) -> std::result::Result<DispatchConfig, ConfigError> {
+        let mut config = base;
         for (n, raw) in text.lines().enumerate() {
             let line = raw.split('#').next().unwrap_or("").trim();
             if line.is_empty() || line == "[dispatch]" {
@@ -118,26 +130,35 @@ impl DispatchConfig {
                 .split_once('=')
                 .ok_or_else(|| error(format!("expected `key = number`, found `{line}`")))?;
             let (key, value) = (key.trim(), value.trim());
-            let number: u64 = value.replace('_', "").parse().map_err(|_| {
-                error(format!(
-                    "`{key}` needs a non-negative integer, found `{value}`"
-                ))
-            })?;
-            let size = usize::try_from(number)
-                .map_err(|_| error(format!("`{key}` = {number} is too large")))?;
+            let is_crossover = matches!(key, "ascon_aead128_crossover" | "aes_256_gcm_crossover");
+            if !Self::KEYS.contains(&key) {
+                return Err(error(format!(
+                    "unknown key `{key}`; known keys: {}",
+                    Self::KEYS.join(", ")
+                )));
+            }
+            let number: u64 = if is_crossover && value.trim_matches('"') == "never" {
+                u64::MAX
+            } else {
+                value.replace('_', "").parse().map_err(|_| {
+                    error(format!(
+                        "`{key}` needs a non-negative integer{}, found `{value}`",
+                        if is_crossover { " or \"never\"" } else { "" }
+                    ))
+                })?
+            };
+            let size = match usize::try_from(number) {
+                Ok(size) => size,
+                Err(_) if is_crossover => usize::MAX,
+                Err(_) => return Err(error(format!("`{key}` = {number} is too large"))),
+            };
             match key {
                 "ascon_aead128_crossover" => config.ascon_aead128_crossover = size,
                 "aes_256_gcm_crossover" => config.aes_256_gcm_crossover = size,
                 "max_batch" if size > 0 => config.max_batch = size,
                 "max_batch" => return Err(error("`max_batch` must be at least 1".into())),
                 "card_deadline_ms" => config.card_deadline = Duration::from_millis(number),
-                "retry_card_after_jobs" => config.retry_card_after_jobs = number,
-                _ => {
-                    return Err(error(format!(
-                        "unknown key `{key}`; known keys: {}",
-                        Self::KEYS.join(", ")
-                    )));
-                }
+                _ => config.retry_card_after_jobs = number,
             }
         }
         Ok(config)
@@ -573,6 +594,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_compiled_in_defaults_parse_and_never_sends_nothing_to_the_card() {
+        let measured = DispatchConfig::parse_over(UNMEASURED, DEFAULT_FILE)
+            .expect("driver/dispatch.toml must parse");
+        assert_eq!(DispatchConfig::default(), measured);
+        let never = DispatchConfig::parse("ascon_aead128_crossover = \"never\"\naes_256_gcm_crossover = never").unwrap();
+        assert_eq!(never.crossover(cp::ASCON_AEAD128), usize::MAX);
+        assert_eq!(never.crossover(cp::AES_256_GCM), usize::MAX);
+        let error = DispatchConfig::parse("max_batch = never").unwrap_err();
+        assert!(error.detail.contains("non-negative integer, found"), "{error}");
+    }
+
+    #[test]
     fn a_config_file_overrides_the_defaults_and_bad_lines_say_what_is_wrong() {
         let config = DispatchConfig::parse(
             "# measured 2026-11-24\n[dispatch]\nascon_aead128_crossover = 1_024\ncard_deadline_ms = 5 # ms\n",
@@ -674,7 +707,9 @@ mod tests {
     fn without_a_card_every_job_runs_on_software_and_the_absence_is_reported_once() {
         let events = Arc::new(Mutex::new(Vec::new()));
         let log = events.clone();
-        let auto = AutoEngine::new(None, DispatchConfig::default()).with_sink(Arc::new(
+        // Jobs of 5000 and 9000 bytes would go to a card.
+        let config = DispatchConfig::parse("aes_256_gcm_crossover = 4096").unwrap();
+        let auto = AutoEngine::new(None, config).with_sink(Arc::new(
             move |e: &DispatchEvent| log.lock().unwrap().push(e.clone()),
         ));
         let reference = SoftwareEngine::new();

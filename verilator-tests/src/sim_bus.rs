@@ -14,6 +14,12 @@ use agilis_driver::card::{Bus, BusError, DmaBuffer};
 
 use crate::top::{SimError, TopModel};
 
+/// The top-level model that stands in for the card outside the tests: four
+/// lanes, 0 and 1 Ascon-AEAD128 (2 rounds/cycle), 2 and 3 AES-256-GCM, 16
+/// key slots. It is the only model a build without the `all-models` feature
+/// holds.
+pub const CARD_MODEL: &str = "top_mixed";
+
 /// The nominal clock that converts simulated cycles to card time (only
 /// deadlines depend on it).
 pub const SIM_CLOCK_HZ: u64 = 100_000_000;
