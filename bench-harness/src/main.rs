@@ -11,7 +11,10 @@ mod handover;
 mod report;
 
 #[derive(Parser)]
-#[command(name = "bench-harness", about = "agilis benchmarks beside the published figures (../shared/TARGETS.md)")]
+#[command(
+    name = "bench-harness",
+    about = "agilis benchmarks beside the published figures (../shared/TARGETS.md)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
