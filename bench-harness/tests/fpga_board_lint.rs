@@ -8,32 +8,11 @@
 //! it fails instead (mirrors suites/tests/common/mod.rs).
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-}
-
-fn verilator_or_skip(test: &str) -> bool {
-    if Command::new("verilator")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
-        return true;
-    }
-    assert!(
-        !ci(),
-        "{test}: verilator is not on PATH; under CI=true this test must run (apt-get install verilator)"
-    );
-    eprintln!("NOTICE: skipping {test}: verilator is not on PATH (apt-get install verilator)");
-    false
-}
+mod tool_common;
+use tool_common::{root, tool_or_skip};
 
 fn rtl_files() -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("hdl/rtl"))
@@ -85,7 +64,7 @@ fn lint(params: &[&str]) -> Vec<String> {
 
 #[test]
 fn litefury_wrapper_lints_clean() {
-    if !verilator_or_skip("litefury_wrapper_lints_clean") {
+    if !tool_or_skip("verilator", "--version", "litefury_wrapper_lints_clean") {
         return;
     }
     for params in [

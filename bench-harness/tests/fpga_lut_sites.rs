@@ -9,32 +9,10 @@
 //!
 //! Without Yosys the test prints a notice and skips; under CI=true it fails.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-}
-
-fn yosys_or_skip(test: &str) -> bool {
-    if Command::new("yosys")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
-        return true;
-    }
-    assert!(
-        !ci(),
-        "{test}: yosys is not on PATH; under CI=true this test must run (apt-get install yosys)"
-    );
-    eprintln!("NOTICE: skipping {test}: yosys is not on PATH (apt-get install yosys)");
-    false
-}
+mod tool_common;
+use tool_common::{root, tool_or_skip};
 
 /// Proves `gold` (a table lookup written here) equal to `gate` (the wrapper
 /// as Yosys reads it, SYNTHESIS defined, flattened through cells_sim.v).
@@ -88,7 +66,11 @@ fn lut5x2_pair(f6: u32, f5: u32, gold_f6: u32, gold_f5: u32) -> (String, String)
 
 #[test]
 fn lut_site_wrappers_synthesize_the_tables_they_simulate() {
-    if !yosys_or_skip("lut_site_wrappers_synthesize_the_tables_they_simulate") {
+    if !tool_or_skip(
+        "yosys",
+        "-V",
+        "lut_site_wrappers_synthesize_the_tables_they_simulate",
+    ) {
         return;
     }
     // tables of every kind the cores use, and arbitrary ones

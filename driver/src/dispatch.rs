@@ -387,13 +387,7 @@ impl AutoEngine {
         let mut index = Vec::new();
         for (i, (job, route)) in jobs.iter_mut().zip(routes).enumerate() {
             if let Route::Card { card: key, .. } = *route {
-                batch.push(Job {
-                    key,
-                    direction: job.direction,
-                    nonce: job.nonce,
-                    aad: job.aad,
-                    buffer: &mut *job.buffer,
-                });
+                batch.push(job.under(key));
                 index.push(i);
             }
         }
@@ -509,13 +503,7 @@ impl Engine for AutoEngine {
                 }
                 _ => continue,
             };
-            batch.push(Job {
-                key,
-                direction: job.direction,
-                nonce: job.nonce,
-                aad: job.aad,
-                buffer: &mut *job.buffer,
-            });
+            batch.push(job.under(key));
             index.push(i);
         }
         let mut software_results: Vec<Option<Result<()>>> = routes.iter().map(|_| None).collect();

@@ -75,6 +75,20 @@ pub struct Job<'a> {
     pub buffer: &'a mut Vec<u8>,
 }
 
+impl Job<'_> {
+    /// The same job under another engine's handle of the same key, on this
+    /// job's buffer: how the dispatcher and the ruler hand a caller's job on.
+    pub(crate) fn under(&mut self, key: KeyHandle) -> Job<'_> {
+        Job {
+            key,
+            direction: self.direction,
+            nonce: self.nonce,
+            aad: self.aad,
+            buffer: &mut *self.buffer,
+        }
+    }
+}
+
 /// Every failure an engine reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
