@@ -149,7 +149,7 @@ fn note(message: &str) {
 }
 
 /// The simulated card: the Verilated `agilis_top` behind the same driver.
-pub fn open_sim_card() -> Result<Arc<dyn Engine>, Failure> {
+pub fn open_sim_card() -> Result<Arc<CardEngine<SimBus>>, Failure> {
     let model = TopModel::new(CARD_MODEL).map_err(|e| {
         Failure::Other(format!(
             "the simulated card is not available ({e}); this binary was built without Verilator: apt-get install verilator, then cargo clean -p agilis-verilator and rebuild"

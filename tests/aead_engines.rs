@@ -245,3 +245,26 @@ fn a_job_over_the_cards_limit_is_refused_on_the_card_and_runs_on_auto() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(o.stdout.len(), big.len() + 16);
 }
+
+#[test]
+fn the_demo_runs_records_through_the_simulated_card_beside_software() {
+    if !simulator_or_skip("the_demo_runs_records_through_the_simulated_card_beside_software") {
+        return;
+    }
+    let o = agilis(&["demo", "--no-session"], b"");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    for suite in ["ascon-aead128", "aes-256-gcm"] {
+        assert!(
+            out.lines().any(|l| l.contains(suite)
+                && l.contains("sealed on the card = software")
+                && l.contains("the tampered one refused")),
+            "{out}"
+        );
+    }
+    assert!(out.contains("64 checked, 0 disagreements"), "{out}");
+    assert!(out.contains("auto, ascon-aead128"), "{out}");
+    let o = agilis(&["demo", "--no-session", "--no-offload"], b"");
+    assert!(o.status.success());
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("on the card"));
+}
