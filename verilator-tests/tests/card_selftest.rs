@@ -10,7 +10,7 @@ mod common;
 mod engine_common;
 mod top_common;
 
-use agilis_driver::card::{CardEngine, KatStep, KeyAlg, KnownAnswerSource, SelftestReport, KNOWN_ANSWERS};
+use agilis_driver::card::{Bus, CardEngine, KatStep, KeyAlg, KnownAnswerSource, SelftestReport, KNOWN_ANSWERS};
 use agilis_driver::{Direction, SoftwareEngine};
 use agilis_regmap::reg;
 use agilis_verilator::sim_bus::SimBus;
