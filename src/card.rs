@@ -175,19 +175,6 @@ fn alg_name(alg: KeyAlg) -> &'static str {
     }
 }
 
-fn lane_alg(info: &CardInfo, lane: u32) -> KeyAlg {
-    if info.lane_kind >> lane & 1 == 1 {
-        KeyAlg::Aes256Gcm
-    } else {
-        KeyAlg::AsconAead128
-    }
-}
-
-fn version(v: u32) -> String {
-    use agilis_regmap::reg::version as f;
-    format!("{}.{}.{}", f::MAJOR.get(v), f::MINOR.get(v), f::PATCH.get(v))
-}
-
 fn write_info(out: &mut impl Write, info: &CardInfo) -> std::io::Result<()> {
     let hash_note = if info.regmap_hash == agilis_regmap::REGMAP_HASH {
         "matches this build"
@@ -195,10 +182,10 @@ fn write_info(out: &mut impl Write, info: &CardInfo) -> std::io::Result<()> {
         "differs from this build's"
     };
     let lanes: Vec<String> = (0..info.lanes)
-        .map(|l| format!("{l} {}", alg_name(lane_alg(info, l))))
+        .map(|l| format!("{l} {}", alg_name(info.lane_alg(l))))
         .collect();
     writeln!(out, "  ID           {:#010x} (agilis)", agilis_regmap::ID_MAGIC)?;
-    writeln!(out, "  version      {} ({:#010x})", version(info.version), info.version)?;
+    writeln!(out, "  version      {} ({:#010x})", info.version_text(), info.version)?;
     writeln!(out, "  regmap hash  {:#010x} ({hash_note})", info.regmap_hash)?;
     writeln!(out, "  lanes        {}: {}", info.lanes, lanes.join(", "))?;
     writeln!(out, "  key slots    {}", info.key_slots)?;
@@ -232,8 +219,7 @@ fn load(a: LoadArgs) -> CliResult {
     step(2, &format!("checking the part against the {} ({})", board.name, board.part));
     bitstream::check_part(&header, board.part).map_err(|e| {
         Failure::BadInput(format!(
-            "refusing to load {}: {e}. Nothing was loaded; build the bitstream for the {} (hdl/board/build.tcl) or pick \
-the right --board",
+            "refusing to load {}: {e}; or pick the right --board ({}). Nothing was loaded",
             a.bitstream.display(),
             board.description
         ))
@@ -286,11 +272,7 @@ fn read_header(path: &Path) -> Result<BitHeader, Failure> {
     let bytes = std::fs::read(path)
         .map_err(|e| Failure::BadInput(format!("cannot read the bitstream {}: {e}", path.display())))?;
     bitstream::parse(&bytes).map_err(|e| {
-        Failure::BadInput(format!(
-            "{} is not a usable .bit file: {e}. Use the .bit that Vivado's write_bitstream wrote (not the .bin), \
-complete and unmodified",
-            path.display()
-        ))
+        Failure::BadInput(format!("{} is not a usable .bit file: {e}", path.display()))
     })
 }
 

@@ -149,7 +149,7 @@ impl From<CardError> for crate::Error {
     }
 }
 
-fn version(v: u32) -> String {
+pub(super) fn version(v: u32) -> String {
     use agilis_regmap::reg::version as fields;
     format!(
         "{}.{}.{}",

@@ -93,6 +93,20 @@ pub struct CardInfo {
 }
 
 impl CardInfo {
+    /// The algorithm of lane `lane` (its LANE_KIND bit).
+    pub fn lane_alg(&self, lane: u32) -> KeyAlg {
+        if self.lane_kind >> lane & 1 == 1 {
+            KeyAlg::Aes256Gcm
+        } else {
+            KeyAlg::AsconAead128
+        }
+    }
+
+    /// VERSION as `major.minor.patch`.
+    pub fn version_text(&self) -> String {
+        error::version(self.version)
+    }
+
     /// Number of lanes that run `alg`.
     pub fn lanes_of(&self, alg: KeyAlg) -> u32 {
         let aes = self.lane_kind & lane_mask(self.lanes);

@@ -174,7 +174,7 @@ impl<B: Bus> Card<B> {
             lanes: (0..self.info.lanes)
                 .map(|lane| LaneReport {
                     lane,
-                    kind: self.lane_alg(lane),
+                    kind: self.info.lane_alg(lane),
                     builtin_pass: builtin_lanes >> lane & 1 == 1,
                     kats_passed: 0,
                     kats_failed: 0,
@@ -217,15 +217,6 @@ impl<B: Bus> Card<B> {
             self.clear_key(slot)?;
         }
         Ok(report)
-    }
-
-    /// The algorithm of lane `lane` (LANE_KIND).
-    fn lane_alg(&self, lane: u32) -> KeyAlg {
-        if self.info.lane_kind >> lane & 1 == 1 {
-            KeyAlg::Aes256Gcm
-        } else {
-            KeyAlg::AsconAead128
-        }
     }
 
     /// CONTROL.SELFTEST; returns STATUS.SELFTEST_PASS and SELFTEST_RESULT.

@@ -70,10 +70,13 @@ fn a_missing_program_says_how_to_install_it() {
     assert!(e.to_string().contains("apt-get install openfpgaloader"), "{e}");
 }
 
+/// A fake's output, the cable, the expected error, a phrase of its advice.
+type Case = (&'static str, &'static str, fn(&JtagError) -> bool, &'static str);
+
 #[test]
 fn failures_are_classified() {
     // what openFPGALoader 0.10 prints without the cable, and with an unknown one
-    let cases: [(&str, &str, fn(&JtagError) -> bool, &str); 4] = [
+    let cases: [Case; 4] = [
         ("unable to open ftdi device: -3 (device not found)\\nJTAG init failed with: unable to open ftdi device\\n", DEFAULT_CABLE, |e| matches!(e, JtagError::NoCable { .. }), "lsusb"),
         ("error : nosuchcable not found\\n", "nosuchcable", |e| matches!(e, JtagError::UnknownCable { .. }), "--list-cables"),
         ("No device found\\n", DEFAULT_CABLE, |e| matches!(e, JtagError::NoDevice { .. }), "--detect"),

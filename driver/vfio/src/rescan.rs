@@ -53,6 +53,11 @@ impl fmt::Display for RescanError {
                 "cannot write {}: permission denied (removing, rescanning and binding PCI devices needs root: run with sudo)",
                 path.display()
             ),
+            RescanError::Write { path, source } if source.kind() == io::ErrorKind::NotFound => write!(
+                f,
+                "cannot write {}: it does not exist (no PCI bus in this sysfs: a container, or a VM without the card passed through?)",
+                path.display()
+            ),
             RescanError::Write { path, source } => {
                 write!(f, "cannot write {}: {source}", path.display())
             }
