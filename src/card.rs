@@ -27,14 +27,17 @@ const REAPPEAR_TIMEOUT: Duration = Duration::from_secs(10);
 pub enum CardCommand {
     /// List the agilis cards (PCI 10ee:7024) and read their identification
     /// and capability registers.
-    #[command(long_about = "List the agilis cards (PCI 10ee:7024) with their address, IOMMU group and \
+    #[command(
+        long_about = "List the agilis cards (PCI 10ee:7024) with their address, IOMMU group and \
 driver, and read each VFIO-bound card's ID, version, register map hash and capabilities (lanes and \
 their algorithms, key slots, longest job, ring size). A card that VFIO cannot open is listed with \
 the reason and what to do.\n\nExit status: 0 when at least one card was read, 3 when none was found \
-or none could be read.")]
+or none could be read."
+    )]
     Probe(ProbeArgs),
     /// Load a bitstream over JTAG, rescan PCIe and confirm the card answers.
-    #[command(long_about = "Load a bitstream into the card's FPGA over JTAG, in order:\n\
+    #[command(
+        long_about = "Load a bitstream into the card's FPGA over JTAG, in order:\n\
   1. read the .bit header (design, part, date, time);\n\
   2. refuse a bitstream built for another part than the board's (exit 2, nothing run);\n\
   3. load it with openFPGALoader (apt-get install openfpgaloader) into configuration RAM;\n\
@@ -42,14 +45,17 @@ or none could be read.")]
   5. read its ID and version registers through VFIO.\n\n\
 Steps 4 and 5 need root (sysfs writes, /dev/vfio). The load lasts until power is removed; \
 docs/lab-card.md explains the flash image for a persistent one.\n\n\
-Exit status: 0 loaded and confirmed, 2 bad or wrong-part bitstream, 3 any later step failed.")]
+Exit status: 0 loaded and confirmed, 2 bad or wrong-part bitstream, 3 any later step failed."
+    )]
     Load(LoadArgs),
     /// Run the built-in self-test and the official known answers through every lane.
-    #[command(long_about = "Run the card's built-in self-test and, on every lane by itself, official \
+    #[command(
+        long_about = "Run the card's built-in self-test and, on every lane by itself, official \
 known answers (Ascon-AEAD128 from the NIST LWC KAT file, AES-256-GCM from the GCM specification): \
 each is sealed, opened, and opened with a tampered tag, which must fail. Prints one line per lane. \
 The card stays usable: the self-test's key slot is cleared and the descriptor ring restarted.\n\n\
-Exit status: 0 every lane passed, 1 a lane failed, 3 no card or the card failed as a whole.")]
+Exit status: 0 every lane passed, 1 a lane failed, 3 no card or the card failed as a whole."
+    )]
     Selftest(SelftestArgs),
 }
 
@@ -108,9 +114,11 @@ fn sim_bus() -> Result<SimBus, Failure> {
                 .into(),
         ));
     }
-    TopModel::new(CARD_MODEL)
-        .map(SimBus::new)
-        .map_err(|e| Failure::Other(format!("cannot start the simulated card ({CARD_MODEL}): {e}")))
+    TopModel::new(CARD_MODEL).map(SimBus::new).map_err(|e| {
+        Failure::Other(format!(
+            "cannot start the simulated card ({CARD_MODEL}): {e}"
+        ))
+    })
 }
 
 fn probe(a: ProbeArgs) -> CliResult {
@@ -163,9 +171,15 @@ docs/lab-card.md has the steps",
 }
 
 fn write_location(out: &mut impl Write, c: &CardLocation) -> std::io::Result<()> {
-    let group = c.iommu_group.map_or_else(|| "none".to_owned(), |g| g.to_string());
+    let group = c
+        .iommu_group
+        .map_or_else(|| "none".to_owned(), |g| g.to_string());
     let driver = c.function.driver.as_deref().unwrap_or("none");
-    writeln!(out, "card {}  IOMMU group {group}  driver {driver}", c.function.address)
+    writeln!(
+        out,
+        "card {}  IOMMU group {group}  driver {driver}",
+        c.function.address
+    )
 }
 
 fn alg_name(alg: KeyAlg) -> &'static str {
@@ -184,13 +198,34 @@ fn write_info(out: &mut impl Write, info: &CardInfo) -> std::io::Result<()> {
     let lanes: Vec<String> = (0..info.lanes)
         .map(|l| format!("{l} {}", alg_name(info.lane_alg(l))))
         .collect();
-    writeln!(out, "  ID           {:#010x} (agilis)", agilis_regmap::ID_MAGIC)?;
-    writeln!(out, "  version      {} ({:#010x})", info.version_text(), info.version)?;
-    writeln!(out, "  regmap hash  {:#010x} ({hash_note})", info.regmap_hash)?;
+    writeln!(
+        out,
+        "  ID           {:#010x} (agilis)",
+        agilis_regmap::ID_MAGIC
+    )?;
+    writeln!(
+        out,
+        "  version      {} ({:#010x})",
+        info.version_text(),
+        info.version
+    )?;
+    writeln!(
+        out,
+        "  regmap hash  {:#010x} ({hash_note})",
+        info.regmap_hash
+    )?;
     writeln!(out, "  lanes        {}: {}", info.lanes, lanes.join(", "))?;
     writeln!(out, "  key slots    {}", info.key_slots)?;
-    writeln!(out, "  max job      {} bytes of AD and {} bytes of message", info.max_len, info.max_len)?;
-    writeln!(out, "  ring         up to {} descriptors", info.ring_max_entries)
+    writeln!(
+        out,
+        "  max job      {} bytes of AD and {} bytes of message",
+        info.max_len, info.max_len
+    )?;
+    writeln!(
+        out,
+        "  ring         up to {} descriptors",
+        info.ring_max_entries
+    )
 }
 
 /// A step of `card load`, announced on stderr.
@@ -201,7 +236,11 @@ fn step(n: u32, what: &str) {
 fn load(a: LoadArgs) -> CliResult {
     let board = jtag::board(&a.board).ok_or_else(|| {
         let names: Vec<&str> = jtag::BOARDS.iter().map(|b| b.name).collect();
-        Failure::BadInput(format!("unknown board `{}`; boards: {}", a.board, names.join(", ")))
+        Failure::BadInput(format!(
+            "unknown board `{}`; boards: {}",
+            a.board,
+            names.join(", ")
+        ))
     })?;
 
     step(1, &format!("reading {}", a.bitstream.display()));
@@ -212,11 +251,21 @@ fn load(a: LoadArgs) -> CliResult {
         header.part,
         header.date,
         header.time,
-        header.tool_version.as_deref().map(|v| format!(" by Vivado {v}")).unwrap_or_default(),
+        header
+            .tool_version
+            .as_deref()
+            .map(|v| format!(" by Vivado {v}"))
+            .unwrap_or_default(),
         header.data_len
     );
 
-    step(2, &format!("checking the part against the {} ({})", board.name, board.part));
+    step(
+        2,
+        &format!(
+            "checking the part against the {} ({})",
+            board.name, board.part
+        ),
+    );
     bitstream::check_part(&header, board.part).map_err(|e| {
         Failure::BadInput(format!(
             "refusing to load {}: {e}; or pick the right --board ({}). Nothing was loaded",
@@ -237,7 +286,9 @@ fn load(a: LoadArgs) -> CliResult {
             "the bitstream is loaded, but the card is not ready: {e}"
         ))
     };
-    let removed = sysfs.remove_and_rescan(a.device.as_deref()).map_err(rescan_failed)?;
+    let removed = sysfs
+        .remove_and_rescan(a.device.as_deref())
+        .map_err(rescan_failed)?;
     if let Some(address) = &removed {
         eprintln!("  removed {address}; rescanned");
     }
@@ -252,7 +303,10 @@ fn load(a: LoadArgs) -> CliResult {
         .wait_until_ready(&address, REAPPEAR_TIMEOUT)
         .map_err(rescan_failed)?;
 
-    step(5, &format!("confirming the ID and version registers of {address} through VFIO"));
+    step(
+        5,
+        &format!("confirming the ID and version registers of {address} through VFIO"),
+    );
     let confirm_failed = |e: String| {
         Failure::Other(format!(
             "the card {address} is enumerated but did not answer as an agilis card: {e}"
@@ -262,15 +316,20 @@ fn load(a: LoadArgs) -> CliResult {
     let info = card::identify(&mut bus).map_err(|e| confirm_failed(e.to_string()))?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    writeln!(out, "loaded {} into the {} at {address}", header.design, board.name)?;
+    writeln!(
+        out,
+        "loaded {} into the {} at {address}",
+        header.design, board.name
+    )?;
     write_info(&mut out, &info)?;
     Ok(())
 }
 
 /// Reads and parses a .bit file; every problem is bad input (exit 2).
 fn read_header(path: &Path) -> Result<BitHeader, Failure> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Failure::BadInput(format!("cannot read the bitstream {}: {e}", path.display())))?;
+    let bytes = std::fs::read(path).map_err(|e| {
+        Failure::BadInput(format!("cannot read the bitstream {}: {e}", path.display()))
+    })?;
     bitstream::parse(&bytes).map_err(|e| {
         Failure::BadInput(format!("{} is not a usable .bit file: {e}", path.display()))
     })
@@ -283,12 +342,17 @@ fn selftest(a: SelftestArgs) -> CliResult {
     }
     let bus = VfioBus::open_in(&sysfs(), a.device.as_deref())
         .map_err(|e| Failure::Other(format!("no card to test: {e}")))?;
-    eprintln!("agilis card selftest: card {}", bus.card().location.function.address);
+    eprintln!(
+        "agilis card selftest: card {}",
+        bus.card().location.function.address
+    );
     run_selftest(bus)
 }
 
 fn run_selftest<B: Bus>(bus: B) -> CliResult {
-    let card_failed = |e: card::CardError| Failure::Other(format!("the card failed the self-test as a whole: {e}"));
+    let card_failed = |e: card::CardError| {
+        Failure::Other(format!("the card failed the self-test as a whole: {e}"))
+    };
     let mut card = Card::open(bus).map_err(card_failed)?;
     let report = card.selftest().map_err(card_failed)?;
     let stdout = std::io::stdout();
@@ -303,13 +367,20 @@ fn run_selftest<B: Bus>(bus: B) -> CliResult {
             "the self-test failed on {failed} of {} lane(s){}: do not use this card; reload the bitstream, and if it \
 persists, the hardware is faulty",
             report.lanes.len(),
-            if report.builtin_pass { "" } else { " (the built-in self-test failed too)" }
+            if report.builtin_pass {
+                ""
+            } else {
+                " (the built-in self-test failed too)"
+            }
         )))
     }
 }
 
 fn write_report(out: &mut impl Write, report: &SelftestReport) -> std::io::Result<()> {
-    writeln!(out, "lane  kind           built-in  KATs passed  KATs failed  result")?;
+    writeln!(
+        out,
+        "lane  kind           built-in  KATs passed  KATs failed  result"
+    )?;
     for l in &report.lanes {
         let verdict = |ok: bool| if ok { "pass" } else { "FAIL" };
         writeln!(
@@ -325,11 +396,22 @@ fn write_report(out: &mut impl Write, report: &SelftestReport) -> std::io::Resul
     }
     for l in &report.lanes {
         for f in &l.failures {
-            writeln!(out, "lane {}: {} {}: {}", l.lane, f.source, f.step, f.detail)?;
+            writeln!(
+                out,
+                "lane {}: {} {}: {}",
+                l.lane, f.source, f.step, f.detail
+            )?;
         }
     }
     if report.reset_after_hang {
-        writeln!(out, "a lane hung: the card was soft-reset (every key slot wiped)")?;
+        writeln!(
+            out,
+            "a lane hung: the card was soft-reset (every key slot wiped)"
+        )?;
     }
-    writeln!(out, "self-test {}", if report.passed() { "passed" } else { "FAILED" })
+    writeln!(
+        out,
+        "self-test {}",
+        if report.passed() { "passed" } else { "FAILED" }
+    )
 }

@@ -17,7 +17,9 @@ struct Lab {
 impl Lab {
     /// `loader_output` goes to the fake's stderr (printf format), `status` is its exit status.
     fn new(loader_output: &str, status: i32) -> Lab {
-        let lab = Lab { dir: tempfile::tempdir().unwrap() };
+        let lab = Lab {
+            dir: tempfile::tempdir().unwrap(),
+        };
         std::fs::create_dir_all(lab.path("bin")).unwrap();
         std::fs::create_dir_all(lab.path("root")).unwrap();
         let script = format!(
@@ -36,7 +38,11 @@ impl Lab {
 
     /// Runs `agilis args…` with the fake loader first on PATH and the fake sysfs root.
     fn agilis(&self, args: &[&str]) -> Output {
-        let path = format!("{}:{}", self.path("bin").display(), std::env::var("PATH").unwrap_or_default());
+        let path = format!(
+            "{}:{}",
+            self.path("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
         Command::new(env!("CARGO_BIN_EXE_agilis"))
             .args(args)
             .env("PATH", path)
@@ -116,7 +122,11 @@ fn sim_available(o: &Output) -> bool {
     if !stderr(o).contains("the simulated card is not in this build") {
         return true;
     }
-    assert!(!std::env::var("CI").is_ok_and(|v| v == "true"), "CI=true: the simulated card must be built: {}", stderr(o));
+    assert!(
+        !std::env::var("CI").is_ok_and(|v| v == "true"),
+        "CI=true: the simulated card must be built: {}",
+        stderr(o)
+    );
     eprintln!("NOTICE: skipping: no Verilated card model in this build (install verilator)");
     false
 }
@@ -127,8 +137,14 @@ fn probe_without_a_card_says_what_to_check() {
     let o = lab.agilis(&["card", "probe"]);
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("no agilis card (PCI 10ee:7024) found"), "{err}");
-    assert!(err.contains("agilis card load") && err.contains("lspci -d 10ee:7024"), "{err}");
+    assert!(
+        err.contains("no agilis card (PCI 10ee:7024) found"),
+        "{err}"
+    );
+    assert!(
+        err.contains("agilis card load") && err.contains("lspci -d 10ee:7024"),
+        "{err}"
+    );
     assert!(!err.contains("panicked"), "{err}");
 }
 
@@ -138,10 +154,17 @@ fn probe_lists_a_card_that_vfio_cannot_open_with_the_reason() {
     lab.fake_card();
     let o = lab.agilis(&["card", "probe"]);
     let out = stdout(&o);
-    assert!(out.contains("card 0000:03:00.0  IOMMU group 7  driver vfio-pci"), "{out}");
+    assert!(
+        out.contains("card 0000:03:00.0  IOMMU group 7  driver vfio-pci"),
+        "{out}"
+    );
     assert!(out.contains("  not readable: "), "{out}");
     assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
-    assert!(stderr(&o).contains("none could be read through VFIO"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("none could be read through VFIO"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -174,11 +197,26 @@ fn selftest_sim_passes_on_every_lane() {
     }
     let out = stdout(&o);
     assert!(o.status.success(), "{}\n{out}", stderr(&o));
-    let lanes: Vec<&str> = out.lines().filter(|l| l.starts_with(|c: char| c.is_ascii_digit())).collect();
+    let lanes: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_digit()))
+        .collect();
     assert_eq!(lanes.len(), 4, "{out}");
-    for (i, kind) in ["ascon-aead128", "ascon-aead128", "aes-256-gcm", "aes-256-gcm"].iter().enumerate() {
+    for (i, kind) in [
+        "ascon-aead128",
+        "ascon-aead128",
+        "aes-256-gcm",
+        "aes-256-gcm",
+    ]
+    .iter()
+    .enumerate()
+    {
         let cols: Vec<&str> = lanes[i].split_whitespace().collect();
-        assert_eq!(cols, [i.to_string().as_str(), kind, "pass", "4", "0", "pass"], "{out}");
+        assert_eq!(
+            cols,
+            [i.to_string().as_str(), kind, "pass", "4", "0", "pass"],
+            "{out}"
+        );
     }
     assert!(out.ends_with("self-test passed\n"), "{out}");
 }
@@ -198,7 +236,10 @@ fn load_refuses_a_bitstream_for_another_part_before_running_anything() {
     let o = lab.agilis(&["card", "load", "--bitstream", &file]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("part 7a35tcsg324") && err.contains("refusing to load"), "{err}");
+    assert!(
+        err.contains("part 7a35tcsg324") && err.contains("refusing to load"),
+        "{err}"
+    );
     assert!(err.contains("[2/5]") && !err.contains("[3/5]"), "{err}");
     assert_eq!(lab.loader_args(), None, "openFPGALoader must not run");
 
@@ -223,8 +264,18 @@ fn load_refuses_truncated_lying_and_missing_files() {
     std::fs::write(lab.path("truncated.bit"), &good[..40]).unwrap();
     std::fs::write(lab.path("lying.bit"), &lying).unwrap();
     std::fs::write(lab.path("raw.bin"), &good[good.len() - data_len..]).unwrap();
-    for (name, expected) in [("truncated.bit", "not a usable .bit file"), ("lying.bit", "not a usable .bit file"), ("raw.bin", "not a usable .bit file"), ("absent.bit", "cannot read the bitstream")] {
-        let o = lab.agilis(&["card", "load", "--bitstream", lab.path(name).to_str().unwrap()]);
+    for (name, expected) in [
+        ("truncated.bit", "not a usable .bit file"),
+        ("lying.bit", "not a usable .bit file"),
+        ("raw.bin", "not a usable .bit file"),
+        ("absent.bit", "cannot read the bitstream"),
+    ] {
+        let o = lab.agilis(&[
+            "card",
+            "load",
+            "--bitstream",
+            lab.path(name).to_str().unwrap(),
+        ]);
         assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
         assert!(stderr(&o).contains(expected), "{name}: {}", stderr(&o));
         assert!(!stderr(&o).contains("panicked"), "{name}: {}", stderr(&o));
@@ -238,7 +289,11 @@ fn load_rejects_an_unknown_board() {
     let file = lab.bitstream("lite.bit", "7a100tfgg484");
     let o = lab.agilis(&["card", "load", "--bitstream", &file, "--board", "arty"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("unknown board `arty`; boards: litefury, nitefury"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("unknown board `arty`; boards: litefury, nitefury"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(lab.loader_args(), None);
 }
 
@@ -249,10 +304,19 @@ fn load_runs_openfpgaloader_then_stops_at_the_rescan_without_a_pci_bus() {
     let o = lab.agilis(&["card", "load", "--bitstream", &file, "--cable", "ft2232"]);
     let err = stderr(&o);
     assert_eq!(lab.loader_args().unwrap(), ["-c", "ft2232", file.as_str()]);
-    assert!(err.contains("design agilis_litefury_top, part 7a100tfgg484, written 2026/11/24 04:05:06"), "{err}");
-    assert!(err.contains("  openFPGALoader: Load SRAM: [===] 100.00%"), "{err}");
+    assert!(
+        err.contains("design agilis_litefury_top, part 7a100tfgg484, written 2026/11/24 04:05:06"),
+        "{err}"
+    );
+    assert!(
+        err.contains("  openFPGALoader: Load SRAM: [===] 100.00%"),
+        "{err}"
+    );
     assert!(err.contains("[4/5]") && !err.contains("[5/5]"), "{err}");
-    assert!(err.contains("the bitstream is loaded, but the card is not ready: cannot write"), "{err}");
+    assert!(
+        err.contains("the bitstream is loaded, but the card is not ready: cannot write"),
+        "{err}"
+    );
     assert!(err.contains("sys/bus/pci/rescan"), "{err}");
     assert_eq!(o.status.code(), Some(3));
 }
@@ -264,24 +328,42 @@ fn load_on_a_fake_sysfs_rescans_and_stops_at_the_vfio_confirmation() {
     let file = lab.bitstream("lite.bit", "7a100tfgg484");
     let o = lab.agilis(&["card", "load", "--bitstream", &file]);
     let err = stderr(&o);
-    assert_eq!(lab.loader_args().unwrap(), ["-c", "digilent_hs2", file.as_str()]);
+    assert_eq!(
+        lab.loader_args().unwrap(),
+        ["-c", "digilent_hs2", file.as_str()]
+    );
     let sysfs = lab.path("root/sys/bus/pci");
-    assert_eq!(std::fs::read_to_string(sysfs.join("devices/0000:03:00.0/remove")).unwrap(), "1");
+    assert_eq!(
+        std::fs::read_to_string(sysfs.join("devices/0000:03:00.0/remove")).unwrap(),
+        "1"
+    );
     assert_eq!(std::fs::read_to_string(sysfs.join("rescan")).unwrap(), "1");
     assert!(err.contains("removed 0000:03:00.0; rescanned"), "{err}");
-    assert!(err.contains("[5/5] confirming the ID and version registers of 0000:03:00.0"), "{err}");
-    assert!(err.contains("is enumerated but did not answer as an agilis card"), "{err}");
+    assert!(
+        err.contains("[5/5] confirming the ID and version registers of 0000:03:00.0"),
+        "{err}"
+    );
+    assert!(
+        err.contains("is enumerated but did not answer as an agilis card"),
+        "{err}"
+    );
     assert_eq!(o.status.code(), Some(3));
 }
 
 #[test]
 fn load_explains_a_missing_cable() {
-    let lab = Lab::new("unable to open ftdi device: -3 (device not found)\\nJTAG init failed with: unable to open ftdi device\\n", 1);
+    let lab = Lab::new(
+        "unable to open ftdi device: -3 (device not found)\\nJTAG init failed with: unable to open ftdi device\\n",
+        1,
+    );
     let file = lab.bitstream("lite.bit", "7a100tfgg484");
     let o = lab.agilis(&["card", "load", "--bitstream", &file]);
     assert_eq!(o.status.code(), Some(3));
     let err = stderr(&o);
-    assert!(err.contains("JTAG load failed: no JTAG cable `digilent_hs2` found"), "{err}");
+    assert!(
+        err.contains("JTAG load failed: no JTAG cable `digilent_hs2` found"),
+        "{err}"
+    );
     assert!(!err.contains("[4/5]"), "{err}");
 }
 
@@ -298,7 +380,11 @@ fn load_without_openfpgaloader_says_how_to_install_it() {
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(3));
-    assert!(stderr(&o).contains("apt-get install openfpgaloader"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("apt-get install openfpgaloader"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -311,5 +397,8 @@ fn help_explains_each_command() {
     }
     let o = lab.agilis(&["card", "load", "--help"]);
     let out = stdout(&o);
-    assert!(out.contains("refuse a bitstream built for another part") && out.contains("--cable"), "{out}");
+    assert!(
+        out.contains("refuse a bitstream built for another part") && out.contains("--cable"),
+        "{out}"
+    );
 }

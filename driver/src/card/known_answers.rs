@@ -159,7 +159,9 @@ impl KnownAnswer {
     pub(super) fn bytes(&self) -> Option<KnownAnswerBytes> {
         let nonce_bytes = hex::decode(self.nonce).ok()?;
         let mut nonce = [0u8; 16];
-        nonce.get_mut(..nonce_bytes.len())?.copy_from_slice(&nonce_bytes);
+        nonce
+            .get_mut(..nonce_bytes.len())?
+            .copy_from_slice(&nonce_bytes);
         Some(KnownAnswerBytes {
             key: hex::decode(self.key).ok()?,
             nonce,
@@ -179,7 +181,9 @@ mod tests {
     #[test]
     fn every_known_answer_is_the_software_answer() {
         for kat in KNOWN_ANSWERS {
-            let b = kat.bytes().unwrap_or_else(|| panic!("{}: bad hex", kat.source));
+            let b = kat
+                .bytes()
+                .unwrap_or_else(|| panic!("{}: bad hex", kat.source));
             assert_eq!(b.key.len(), kat.alg.key_len(), "{}", kat.source);
             assert_eq!(kat.nonce.len() / 2, kat.alg.nonce_len(), "{}", kat.source);
             let aead = match kat.alg {
@@ -189,8 +193,18 @@ mod tests {
             let key = AeadKey::new(aead, &b.key).unwrap();
             let nonce = &b.nonce[..kat.alg.nonce_len()];
             let sealed = key.seal(nonce, &b.ad, &b.pt).unwrap();
-            assert_eq!(hex::encode(&sealed), kat.ct.to_lowercase(), "{}", kat.source);
-            assert_eq!(key.open(nonce, &b.ad, &b.ct).unwrap(), b.pt, "{}", kat.source);
+            assert_eq!(
+                hex::encode(&sealed),
+                kat.ct.to_lowercase(),
+                "{}",
+                kat.source
+            );
+            assert_eq!(
+                key.open(nonce, &b.ad, &b.ct).unwrap(),
+                b.pt,
+                "{}",
+                kat.source
+            );
             let mut tampered = b.ct.clone();
             let last = tampered.len() - 1;
             tampered[last] ^= 1;
@@ -204,8 +218,14 @@ mod tests {
             let kats: Vec<_> = KNOWN_ANSWERS.iter().filter(|k| k.alg == alg).collect();
             assert!((2..=4).contains(&kats.len()), "{alg:?}");
             assert!(kats.iter().any(|k| k.pt.is_empty() && k.ad.is_empty()));
-            assert!(kats.iter().any(|k| k.pt.len() / 2 > 16), "{alg:?}: multi-block message");
-            assert!(kats.iter().any(|k| k.ad.len() / 2 > 16), "{alg:?}: multi-block AD");
+            assert!(
+                kats.iter().any(|k| k.pt.len() / 2 > 16),
+                "{alg:?}: multi-block message"
+            );
+            assert!(
+                kats.iter().any(|k| k.ad.len() / 2 > 16),
+                "{alg:?}: multi-block AD"
+            );
         }
     }
 }

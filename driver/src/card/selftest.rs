@@ -231,8 +231,10 @@ impl<B: Bus> Card<B> {
         }
         self.wait_for("the built-in self-test", |bus| {
             let status = bus.read32(reg::STATUS)?;
-            Ok(status & reg::status::SELFTEST_BUSY == 0
-                && status & reg::status::SELFTEST_DONE != 0)
+            Ok(
+                status & reg::status::SELFTEST_BUSY == 0
+                    && status & reg::status::SELFTEST_DONE != 0,
+            )
         })?;
         let pass = self.bus.read32(reg::STATUS)? & reg::status::SELFTEST_PASS != 0;
         let lanes = self.bus.read32(reg::SELFTEST_RESULT)?;
@@ -274,7 +276,11 @@ impl<B: Bus> Card<B> {
         } else if sealed.output[..] != b.ct[..] {
             fail(
                 KatStep::Seal,
-                format!("ciphertext‖tag {} instead of {}", hex::encode(&sealed.output), hex::encode(&b.ct)),
+                format!(
+                    "ciphertext‖tag {} instead of {}",
+                    hex::encode(&sealed.output),
+                    hex::encode(&b.ct)
+                ),
             );
         }
 
@@ -313,7 +319,11 @@ impl<B: Bus> Card<B> {
     /// One job on `lane` through its registers: stage, start, wait for
     /// DONE, read STATUS and the destination, wipe and free the buffers.
     /// Sealing's output is message ‖ tag, opening's the message.
-    fn run_direct(&mut self, lane_idx: u32, job: &DirectJob<'_>) -> Result<DirectOutcome, CardError> {
+    fn run_direct(
+        &mut self,
+        lane_idx: u32,
+        job: &DirectJob<'_>,
+    ) -> Result<DirectOutcome, CardError> {
         let layout = Layout {
             ad_len: job.ad.len(),
             msg_len: job.msg.len(),
@@ -351,7 +361,8 @@ impl<B: Bus> Card<B> {
                 .write32(at(lane::NONCE + lane::NONCE_STRIDE * i as u32), word)?;
         }
         let decrypt = if job.decrypt { lane::ctrl::DECRYPT } else { 0 };
-        self.bus.write32(at(lane::CTRL), lane::ctrl::START | decrypt)?;
+        self.bus
+            .write32(at(lane::CTRL), lane::ctrl::START | decrypt)?;
         // A lane that never finishes may still write its destination: its
         // buffers are leaked, not reused (the caller resets the card).
         self.wait_for("a self-test job on a lane", |bus| {
@@ -387,10 +398,15 @@ fn job_problem(status: u32, decrypt: bool) -> Option<String> {
     if status & lane::status::ERROR != 0 {
         let bits = lane::status::JOB_ERROR.get(status);
         let names: Vec<&str> = agilis_regmap::error_names(bits).collect();
-        return Some(format!("the lane reported job errors: {}", names.join(" | ")));
+        return Some(format!(
+            "the lane reported job errors: {}",
+            names.join(" | ")
+        ));
     }
     if !decrypt && status & (lane::status::TAG_OK | lane::status::TAG_FAIL) != 0 {
-        return Some(format!("a seal reported a tag verdict (STATUS {status:#x})"));
+        return Some(format!(
+            "a seal reported a tag verdict (STATUS {status:#x})"
+        ));
     }
     None
 }

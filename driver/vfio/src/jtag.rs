@@ -125,8 +125,14 @@ impl JtagLoad {
             })?;
         let transcript = Arc::new(Mutex::new(Transcript::default()));
         let readers: Vec<_> = [
-            child.stdout.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
-            child.stderr.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
+            child
+                .stdout
+                .take()
+                .map(|s| Box::new(s) as Box<dyn Read + Send>),
+            child
+                .stderr
+                .take()
+                .map(|s| Box::new(s) as Box<dyn Read + Send>),
         ]
         .into_iter()
         .flatten()
@@ -167,10 +173,7 @@ impl JtagLoad {
         if status.success() {
             return Ok(());
         }
-        let lines = transcript
-            .lock()
-            .map(|t| t.all.clone())
-            .unwrap_or_default();
+        let lines = transcript.lock().map(|t| t.all.clone()).unwrap_or_default();
         Err(classify(&self.cable, status.code(), lines))
     }
 }
@@ -226,7 +229,10 @@ fn flush(transcript: &Mutex<Transcript>, progress: &mut (dyn Write + Send)) {
 fn classify(cable: &str, code: Option<i32>, lines: Vec<String>) -> JtagError {
     let text = lines.join("\n").to_lowercase();
     let has = |needles: &[&str]| needles.iter().any(|n| text.contains(n));
-    if has(&[&format!("{} not found", cable.to_lowercase()), "cable not found"]) {
+    if has(&[
+        &format!("{} not found", cable.to_lowercase()),
+        "cable not found",
+    ]) {
         JtagError::UnknownCable {
             cable: cable.to_owned(),
         }

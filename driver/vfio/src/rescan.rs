@@ -48,16 +48,22 @@ pub enum RescanError {
 impl fmt::Display for RescanError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RescanError::Write { path, source } if source.kind() == io::ErrorKind::PermissionDenied => write!(
-                f,
-                "cannot write {}: permission denied (removing, rescanning and binding PCI devices needs root: run with sudo)",
-                path.display()
-            ),
-            RescanError::Write { path, source } if source.kind() == io::ErrorKind::NotFound => write!(
-                f,
-                "cannot write {}: it does not exist (no PCI bus in this sysfs: a container, or a VM without the card passed through?)",
-                path.display()
-            ),
+            RescanError::Write { path, source }
+                if source.kind() == io::ErrorKind::PermissionDenied =>
+            {
+                write!(
+                    f,
+                    "cannot write {}: permission denied (removing, rescanning and binding PCI devices needs root: run with sudo)",
+                    path.display()
+                )
+            }
+            RescanError::Write { path, source } if source.kind() == io::ErrorKind::NotFound => {
+                write!(
+                    f,
+                    "cannot write {}: it does not exist (no PCI bus in this sysfs: a container, or a VM without the card passed through?)",
+                    path.display()
+                )
+            }
             RescanError::Write { path, source } => {
                 write!(f, "cannot write {}: {source}", path.display())
             }
@@ -139,7 +145,11 @@ impl Sysfs {
 
     /// Waits until the card at `address` (or, without one, any agilis card)
     /// is in sysfs.
-    pub fn wait_for_card(&self, address: Option<&str>, timeout: Duration) -> Result<CardLocation, RescanError> {
+    pub fn wait_for_card(
+        &self,
+        address: Option<&str>,
+        timeout: Duration,
+    ) -> Result<CardLocation, RescanError> {
         let start = Instant::now();
         loop {
             let found = self
@@ -176,7 +186,11 @@ impl Sysfs {
     /// Waits until the card at `address` is ready for VFIO (bound, its
     /// group viable, its device nodes there: udev creates them a moment
     /// after the bind). After the deadline, the last reason it was not.
-    pub fn wait_until_ready(&self, address: &str, timeout: Duration) -> Result<ReadyCard, RescanError> {
+    pub fn wait_until_ready(
+        &self,
+        address: &str,
+        timeout: Duration,
+    ) -> Result<ReadyCard, RescanError> {
         let start = Instant::now();
         loop {
             match self.find_ready(Some(address)) {

@@ -30,7 +30,10 @@ fn the_card_is_removed_then_the_bus_rescanned() {
     control_files(&host, &[CARD]);
     let removed = host.sysfs().remove_and_rescan(None).unwrap();
     assert_eq!(removed.as_deref(), Some(CARD));
-    assert_eq!(read(&host, &format!("sys/bus/pci/devices/{CARD}/remove")), "1");
+    assert_eq!(
+        read(&host, &format!("sys/bus/pci/devices/{CARD}/remove")),
+        "1"
+    );
     assert_eq!(read(&host, "sys/bus/pci/rescan"), "1");
 }
 
@@ -46,24 +49,43 @@ fn without_a_card_only_the_bus_is_rescanned() {
 fn several_cards_need_a_device_address() {
     let host = FakeHost::new();
     host.card(None, None);
-    host.device("0000:04:00.0", (AGILIS_VENDOR_ID, AGILIS_DEVICE_ID), None, None);
+    host.device(
+        "0000:04:00.0",
+        (AGILIS_VENDOR_ID, AGILIS_DEVICE_ID),
+        None,
+        None,
+    );
     control_files(&host, &[CARD, "0000:04:00.0"]);
     let e = host.sysfs().remove_and_rescan(None).unwrap_err();
-    assert!(matches!(&e, RescanError::WhichCard { found } if found.len() == 2), "{e:?}");
+    assert!(
+        matches!(&e, RescanError::WhichCard { found } if found.len() == 2),
+        "{e:?}"
+    );
     assert!(e.to_string().contains("--device"), "{e}");
     assert_eq!(read(&host, "sys/bus/pci/rescan"), "", "nothing was done");
     // with the address, only that card goes
-    host.sysfs().remove_and_rescan(Some("0000:04:00.0")).unwrap();
+    host.sysfs()
+        .remove_and_rescan(Some("0000:04:00.0"))
+        .unwrap();
     assert_eq!(read(&host, "sys/bus/pci/devices/0000:04:00.0/remove"), "1");
-    assert_eq!(read(&host, &format!("sys/bus/pci/devices/{CARD}/remove")), "");
+    assert_eq!(
+        read(&host, &format!("sys/bus/pci/devices/{CARD}/remove")),
+        ""
+    );
 }
 
 #[test]
 fn a_missing_control_file_is_a_clear_error() {
     let host = FakeHost::new();
     let e = host.sysfs().remove_and_rescan(None).unwrap_err();
-    assert!(matches!(&e, RescanError::Write { path, .. } if path.ends_with("sys/bus/pci/rescan")), "{e:?}");
-    let denied = RescanError::Write { path: PathBuf::from("/sys/bus/pci/rescan"), source: io::Error::from(io::ErrorKind::PermissionDenied) };
+    assert!(
+        matches!(&e, RescanError::Write { path, .. } if path.ends_with("sys/bus/pci/rescan")),
+        "{e:?}"
+    );
+    let denied = RescanError::Write {
+        path: PathBuf::from("/sys/bus/pci/rescan"),
+        source: io::Error::from(io::ErrorKind::PermissionDenied),
+    };
     assert!(denied.to_string().contains("sudo"), "{denied}");
 }
 
@@ -71,7 +93,9 @@ fn a_missing_control_file_is_a_clear_error() {
 fn waiting_finds_a_card_that_appears_later_and_gives_up_on_one_that_does_not() {
     let host = FakeHost::new();
     let sysfs = host.sysfs();
-    let e = sysfs.wait_for_card(Some(CARD), Duration::from_millis(200)).unwrap_err();
+    let e = sysfs
+        .wait_for_card(Some(CARD), Duration::from_millis(200))
+        .unwrap_err();
     assert!(matches!(e, RescanError::NotFound { .. }), "{e:?}");
     assert!(e.to_string().contains("did not reappear"), "{e}");
 
@@ -80,7 +104,9 @@ fn waiting_finds_a_card_that_appears_later_and_gives_up_on_one_that_does_not() {
             std::thread::sleep(Duration::from_millis(150));
             host.card(None, Some(3));
         });
-        let card = sysfs.wait_for_card(Some(CARD), Duration::from_secs(10)).unwrap();
+        let card = sysfs
+            .wait_for_card(Some(CARD), Duration::from_secs(10))
+            .unwrap();
         assert_eq!(card.function.address, CARD);
         assert_eq!(card.iommu_group, Some(3));
     });
@@ -93,8 +119,17 @@ fn binding_overrides_unbinds_and_probes() {
     control_files(&host, &[CARD]);
     let card = host.sysfs().cards().unwrap().remove(0);
     host.sysfs().bind_to_vfio(&card).unwrap();
-    assert_eq!(read(&host, &format!("sys/bus/pci/devices/{CARD}/driver_override")), "vfio-pci");
-    assert_eq!(read(&host, &format!("sys/bus/pci/devices/{CARD}/driver/unbind")), CARD);
+    assert_eq!(
+        read(
+            &host,
+            &format!("sys/bus/pci/devices/{CARD}/driver_override")
+        ),
+        "vfio-pci"
+    );
+    assert_eq!(
+        read(&host, &format!("sys/bus/pci/devices/{CARD}/driver/unbind")),
+        CARD
+    );
     assert_eq!(read(&host, "sys/bus/pci/drivers_probe"), CARD);
 }
 
@@ -107,8 +142,23 @@ fn a_card_on_vfio_is_left_alone_and_found_ready() {
     host.sysfs().bind_to_vfio(&card).unwrap();
     assert_eq!(read(&host, "sys/bus/pci/drivers_probe"), "");
     // its device nodes are not there yet: the last reason is reported
-    let e = host.sysfs().wait_until_ready(CARD, Duration::from_millis(100)).unwrap_err();
-    assert!(matches!(e, RescanError::Discovery(DiscoveryError::NodeMissing { .. })), "{e:?}");
+    let e = host
+        .sysfs()
+        .wait_until_ready(CARD, Duration::from_millis(100))
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            RescanError::Discovery(DiscoveryError::NodeMissing { .. })
+        ),
+        "{e:?}"
+    );
     host.nodes(7);
-    assert_eq!(host.sysfs().wait_until_ready(CARD, Duration::from_millis(100)).unwrap().group, 7);
+    assert_eq!(
+        host.sysfs()
+            .wait_until_ready(CARD, Duration::from_millis(100))
+            .unwrap()
+            .group,
+        7
+    );
 }
