@@ -143,8 +143,8 @@ impl Sysfs {
         Ok(removed.map(|c| c.function.address.clone()))
     }
 
-    /// Waits until the card at `address` (or, without one, any agilis card)
-    /// is in sysfs.
+    /// Waits until the card at `address` (or, without one, the first agilis
+    /// card) is in sysfs.
     pub fn wait_for_card(
         &self,
         address: Option<&str>,
@@ -152,12 +152,19 @@ impl Sysfs {
     ) -> Result<CardLocation, RescanError> {
         let start = Instant::now();
         loop {
-            let found = self
-                .cards()?
-                .into_iter()
-                .find(|c| address.is_none_or(|a| c.function.address == a));
-            if let Some(card) = found {
-                return Ok(card);
+            // A function the kernel is still adding may not have all its
+            // files yet: an unreadable tree counts only at the deadline.
+            match self.cards() {
+                Ok(cards) => {
+                    let mut matching = cards
+                        .into_iter()
+                        .filter(|c| address.is_none_or(|a| c.function.address == a));
+                    if let Some(card) = matching.next() {
+                        return Ok(card);
+                    }
+                }
+                Err(e) if start.elapsed() >= timeout => return Err(e.into()),
+                Err(_) => {}
             }
             if start.elapsed() >= timeout {
                 return Err(RescanError::NotFound {

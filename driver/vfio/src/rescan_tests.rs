@@ -101,7 +101,13 @@ fn waiting_finds_a_card_that_appears_later_and_gives_up_on_one_that_does_not() {
 
     std::thread::scope(|s| {
         s.spawn(|| {
+            // first half-made (no ID files yet), as while the kernel adds it
+            let real = host.path(&format!("sys/devices/pci0000:00/{CARD}"));
+            fs::create_dir_all(&real).unwrap();
+            std::os::unix::fs::symlink(&real, host.path(&format!("sys/bus/pci/devices/{CARD}")))
+                .unwrap();
             std::thread::sleep(Duration::from_millis(150));
+            fs::remove_file(host.path(&format!("sys/bus/pci/devices/{CARD}"))).unwrap();
             host.card(None, Some(3));
         });
         let card = sysfs
