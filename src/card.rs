@@ -101,12 +101,12 @@ pub fn run(c: CardCommand) -> CliResult {
 }
 
 /// The sysfs view: `/`, or `AGILIS_SYSFS_ROOT`.
-fn sysfs() -> Sysfs {
+pub(crate) fn sysfs() -> Sysfs {
     Sysfs::new(std::env::var_os("AGILIS_SYSFS_ROOT").unwrap_or_else(|| "/".into()))
 }
 
 /// The simulated card's bus.
-fn sim_bus() -> Result<SimBus, Failure> {
+pub(crate) fn sim_bus() -> Result<SimBus, Failure> {
     if agilis_verilator::model_names().next().is_none() {
         return Err(Failure::Other(
             "the simulated card is not in this build: Verilator was not on PATH when agilis-verilator was built \
