@@ -39,7 +39,7 @@ pub mod ruler;
 mod twin_keys;
 
 use std::fmt;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use agilis_suites::aead::{AeadKey, TAG_LEN};
 use zeroize::Zeroize;
@@ -221,14 +221,17 @@ struct Slot {
 /// The software engine: the reference implementation over
 /// [`agilis_suites::aead::AeadKey`] (aws-lc-rs or RustCrypto underneath).
 ///
-/// A batch of at least [`PARALLEL_MIN_BYTES`] payload bytes is split into
-/// runs of about equal bytes, one per core (see
-/// [`with_max_threads`](Self::with_max_threads)); smaller batches run on the
-/// calling thread.
+/// A batch with at least [`PARALLEL_MIN_WORK`] of work is split into runs
+/// of about equal bytes, one per core, on a thread pool the engine starts
+/// when first needed (see [`with_max_threads`](Self::with_max_threads));
+/// smaller batches run on the calling thread.
 pub struct SoftwareEngine {
     slots: RwLock<Vec<Slot>>,
     capacity: usize,
     max_threads: usize,
+    /// Worker threads, started by the first batch that needs them (None:
+    /// the pool could not start; batches then run on the calling thread).
+    pool: OnceLock<Option<rayon::ThreadPool>>,
 }
 
 impl SoftwareEngine {
@@ -246,6 +249,7 @@ impl SoftwareEngine {
             slots: RwLock::new(Vec::new()),
             capacity: capacity.min(u32::MAX as usize),
             max_threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            pool: OnceLock::new(),
         }
     }
 
@@ -385,54 +389,70 @@ impl Engine for SoftwareEngine {
             let slots = self.read();
             jobs.iter().map(|j| self.key(&slots, j.key)).collect()
         };
-        let threads = worker_threads(jobs, self.max_threads);
-        if threads <= 1 {
+        let threads = worker_threads(jobs, &keys, self.max_threads);
+        let pool = if threads > 1 { self.pool() } else { None };
+        let Some(pool) = pool else {
             return run_jobs(jobs, &keys);
-        }
-        // Contiguous runs of about equal bytes, one per thread; this thread
-        // takes the first. Results are joined back in job order.
+        };
+        // Contiguous runs of about equal bytes, one per thread; results are
+        // joined back in job order.
         let runs = split_by_bytes(jobs.len(), threads, |i| jobs[i].buffer.len());
-        let mut rest_jobs = &mut *jobs;
-        let mut rest_keys = &keys[..];
-        let mut chunks = Vec::with_capacity(runs.len());
-        for len in runs {
-            let (j, jr) = rest_jobs.split_at_mut(len);
-            let (k, kr) = rest_keys.split_at(len);
-            chunks.push((j, k));
-            rest_jobs = jr;
-            rest_keys = kr;
-        }
-        std::thread::scope(|scope| {
-            let mut chunks = chunks.into_iter();
-            let first = chunks.next();
-            let spawned: Vec<_> = chunks
-                .map(|(j, k)| scope.spawn(move || run_jobs(j, k)))
-                .collect();
-            let mut results = first.map(|(j, k)| run_jobs(j, k)).unwrap_or_default();
-            for handle in spawned {
-                // A job cannot panic short of a bug in an AEAD crate; if one
-                // did, re-raise it here rather than invent results.
-                results.extend(
-                    handle
-                        .join()
-                        .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                );
+        let mut outputs: Vec<Vec<Result<()>>> = vec![Vec::new(); runs.len()];
+        let (mut rest_jobs, mut rest_keys) = (&mut *jobs, &keys[..]);
+        pool.scope(|scope| {
+            for (len, output) in runs.into_iter().zip(outputs.iter_mut()) {
+                let (run, jr) = std::mem::take(&mut rest_jobs).split_at_mut(len);
+                let (run_keys, kr) = rest_keys.split_at(len);
+                (rest_jobs, rest_keys) = (jr, kr);
+                scope.spawn(move |_| *output = run_jobs(run, run_keys));
             }
-            results
-        })
+        });
+        outputs.concat()
     }
 }
 
-/// A batch smaller than this many payload bytes runs on the calling thread:
-/// below it, starting threads (tens of microseconds each) costs more than
-/// the work they would share.
-pub const PARALLEL_MIN_BYTES: usize = 256 * 1024;
+impl SoftwareEngine {
+    fn pool(&self) -> Option<&rayon::ThreadPool> {
+        self.pool
+            .get_or_init(|| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(self.max_threads)
+                    .thread_name(|i| format!("agilis-aead-{i}"))
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+    }
+}
+
+/// The work below which a batch runs on the calling thread, in bytes of
+/// AES-256-GCM or ChaCha20-Poly1305 payload; an Ascon-AEAD128 byte counts
+/// [`ASCON_WORK_PER_BYTE`] (a bitsliced sponge in portable code against
+/// AES-NI and SIMD ChaCha). Below it, handing runs to the pool's threads
+/// costs more than they would share: `cargo bench -p agilis-driver --bench
+/// software_engine` compares one thread with all of them per size.
+pub const PARALLEL_MIN_WORK: usize = 1024 * 1024;
+
+/// How much more an Ascon-AEAD128 byte costs the host than an AES-256-GCM
+/// or ChaCha20-Poly1305 byte, for [`PARALLEL_MIN_WORK`].
+pub const ASCON_WORK_PER_BYTE: usize = 16;
 
 /// How many threads a batch deserves: up to `max_threads`, at most one per
-/// job, and only for batches of at least [`PARALLEL_MIN_BYTES`].
-fn worker_threads(jobs: &[Job<'_>], max_threads: usize) -> usize {
-    let bytes: usize = jobs.iter().map(|j| j.buffer.len()).sum();
-    if jobs.len() < 2 || bytes < PARALLEL_MIN_BYTES {
+/// job, and only for batches of at least [`PARALLEL_MIN_WORK`].
+fn worker_threads(jobs: &[Job<'_>], keys: &[Result<Arc<AeadKey>>], max_threads: usize) -> usize {
+    let work: usize = jobs
+        .iter()
+        .zip(keys)
+        .map(|(job, key)| match key {
+            Ok(k)
+                if k.algorithm().codepoint == agilis_suites::registry::codepoint::ASCON_AEAD128 =>
+            {
+                job.buffer.len().saturating_mul(ASCON_WORK_PER_BYTE)
+            }
+            _ => job.buffer.len(),
+        })
+        .fold(0, usize::saturating_add);
+    if jobs.len() < 2 || work < PARALLEL_MIN_WORK {
         return 1;
     }
     max_threads.min(jobs.len())
@@ -620,7 +640,7 @@ mod tests {
         let engine = SoftwareEngine::new().with_max_threads(4);
         let h = engine.load_key(cp::ASCON_AEAD128, &[5u8; 16]).unwrap();
         let other = engine.load_key(cp::AES_256_GCM, &[6u8; 32]).unwrap();
-        // 40 jobs of 16 KiB: well over PARALLEL_MIN_BYTES.
+        // 40 jobs of 16 KiB: well over PARALLEL_MIN_WORK.
         let nonces: Vec<[u8; 16]> = (0..40u8).map(|i| [i; 16]).collect();
         let mut bufs: Vec<Vec<u8>> = (0..40u8).map(|i| vec![i; 16 * 1024]).collect();
         let mut one_by_one = bufs.clone();
@@ -637,9 +657,34 @@ mod tests {
             .enumerate()
             .map(|(i, b)| job(key_of(i), Direction::Seal, nonce_of(i), b))
             .collect();
-        assert_eq!(worker_threads(&jobs, 4), 4);
-        assert_eq!(worker_threads(&jobs[..1], 4), 1, "one job: no threads");
-        assert_eq!(worker_threads(&jobs[..2], 4), 1, "32 KiB: no threads");
+        let keys: Vec<Result<Arc<AeadKey>>> = {
+            let slots = engine.read();
+            jobs.iter().map(|j| engine.key(&slots, j.key)).collect()
+        };
+        assert_eq!(worker_threads(&jobs, &keys, 4), 4);
+        assert_eq!(
+            worker_threads(&jobs[..1], &keys, 4),
+            1,
+            "one job: no threads"
+        );
+        // Every third job is AES-256-GCM (16 KiB of work), the others Ascon
+        // (16 KiB x 16 = 256 KiB each).
+        assert_eq!(worker_threads(&jobs[..1], &keys[..1], 4), 1);
+        assert_eq!(
+            worker_threads(&jobs[1..3], &keys[1..3], 4),
+            1,
+            "512 KiB of work"
+        );
+        assert_eq!(
+            worker_threads(&jobs[1..6], &keys[1..6], 4),
+            4,
+            "over 1 MiB of work"
+        );
+        assert_eq!(
+            worker_threads(&jobs[..2], &keys[..2], 4),
+            1,
+            "272 KiB of work"
+        );
         assert!(engine.process(&mut jobs).iter().all(|r| r.is_ok()));
         drop(jobs);
         for (i, b) in one_by_one.iter_mut().enumerate() {
