@@ -37,7 +37,7 @@ fn seconds(v: &Value) -> String {
 
 /// "64 B", "16 KiB".
 pub fn size(bytes: u64) -> String {
-    if bytes >= 1024 && bytes % 1024 == 0 {
+    if bytes >= 1024 && bytes.is_multiple_of(1024) {
         format!("{} KiB", bytes / 1024)
     } else {
         format!("{bytes} B")
