@@ -9,6 +9,7 @@ mod authority;
 mod ca;
 mod demo;
 mod edge;
+mod engine;
 mod input;
 mod policy;
 mod table;
@@ -98,6 +99,8 @@ struct AeadArgs {
     /// Associated data, hex (authenticated, not encrypted).
     #[arg(long, default_value = "")]
     aad: String,
+    #[command(flatten)]
+    engine: engine::EngineArgs,
 }
 
 #[derive(Subcommand)]
@@ -298,33 +301,66 @@ fn suites(a: SuitesArgs) -> CliResult {
 }
 
 fn aead(c: AeadCommand) -> CliResult {
-    let (args, sealing) = match c {
-        AeadCommand::Seal(a) => (a, true),
-        AeadCommand::Open(a) => (a, false),
+    use agilis_driver::{Direction, Job};
+    let (args, direction) = match c {
+        AeadCommand::Seal(a) => (a, Direction::Seal),
+        AeadCommand::Open(a) => (a, Direction::Open),
     };
     let alg = suite_of(&args.suite, Kind::Aead)?;
     let key = zeroize::Zeroizing::new(input::hex_arg("--key", &args.key)?);
     let nonce = input::hex_arg("--nonce", &args.nonce)?;
     let aad = input::hex_arg("--aad", &args.aad)?;
-    let key =
-        AeadKey::new(alg.codepoint, &key).map_err(|e| Failure::BadInput(format!("--key: {e}")))?;
+    // Check the key and nonce before any engine starts (a card or the
+    // simulator takes a moment): bad input costs nothing.
+    let nonce_len = AeadKey::new(alg.codepoint, &key)
+        .map_err(|e| Failure::BadInput(format!("--key: {e}")))?
+        .nonce_len();
+    if nonce.len() != nonce_len {
+        return Err(Failure::BadInput(format!(
+            "--nonce: {} takes a {nonce_len}-byte nonce, found {} bytes",
+            alg.name,
+            nonce.len()
+        )));
+    }
+    let engine = args.engine.open(alg.codepoint, alg.name)?;
+    let handle = engine
+        .load_key(alg.codepoint, &key)
+        .map_err(|e| engine_failure(&*engine, e))?;
     let mut data = Vec::new();
     std::io::stdin().lock().read_to_end(&mut data)?;
-    let result = if sealing {
-        key.seal(&nonce, &aad, &data)
-    } else {
-        key.open(&nonce, &aad, &data)
-    };
-    let out = result.map_err(|e| match e {
-        Error::InvalidLength { what: "nonce", .. } => Failure::BadInput(format!("--nonce: {e}")),
-        _ => Failure::from(e),
-    })?;
+    let result = engine.process(&mut [Job {
+        key: handle,
+        direction,
+        nonce: &nonce,
+        aad: &aad,
+        buffer: &mut data,
+    }]);
+    let _ = engine.unload_key(handle);
+    match result.into_iter().next() {
+        Some(Ok(())) => {}
+        Some(Err(e)) => return Err(engine_failure(&*engine, e)),
+        None => return Err(Failure::Other("the engine returned no result".into())),
+    }
     // Only now, with the tag verified, does anything reach stdout.
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
-    lock.write_all(&out)?;
+    lock.write_all(&data)?;
     lock.flush()?;
     Ok(())
+}
+
+/// An engine's error as the CLI reports it.
+fn engine_failure(engine: &dyn agilis_driver::Engine, e: agilis_driver::Error) -> Failure {
+    use agilis_driver::{Error as E, card::CardError};
+    match e {
+        E::AuthenticationFailed => Failure::Rejected(e.to_string()),
+        E::Aead(e) => Failure::from(e),
+        E::Card(CardError::TooLong { what, max, found }) => Failure::BadInput(format!(
+            "the {} engine takes jobs of up to {max} bytes of {what}, found {found}: use --engine software or auto",
+            engine.name()
+        )),
+        e => Failure::Other(format!("{} engine: {e}", engine.name())),
+    }
 }
 
 fn kem_cmd(c: KemCommand) -> CliResult {

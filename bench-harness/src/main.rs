@@ -12,7 +12,10 @@ mod offload;
 mod report;
 
 #[derive(Parser)]
-#[command(name = "bench-harness", about = "agilis benchmarks beside the published figures (../shared/TARGETS.md)")]
+#[command(
+    name = "bench-harness",
+    about = "agilis benchmarks beside the published figures (../shared/TARGETS.md)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

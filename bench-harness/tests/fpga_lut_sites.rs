@@ -9,25 +9,10 @@
 //!
 //! Without Yosys the test prints a notice and skips; under CI=true it fails.
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
-}
-
-fn yosys_or_skip(test: &str) -> bool {
-    if Command::new("yosys").arg("-V").output().is_ok_and(|o| o.status.success()) {
-        return true;
-    }
-    assert!(!ci(), "{test}: yosys is not on PATH; under CI=true this test must run (apt-get install yosys)");
-    eprintln!("NOTICE: skipping {test}: yosys is not on PATH (apt-get install yosys)");
-    false
-}
+mod tool_common;
+use tool_common::{root, tool_or_skip};
 
 /// Proves `gold` (a table lookup written here) equal to `gate` (the wrapper
 /// as Yosys reads it, SYNTHESIS defined, flattened through cells_sim.v).
@@ -49,12 +34,23 @@ fn equivalent(gold: &str, gate: &str, tag: &str) -> bool {
         gate = gate_v.display(),
         gold = gold_v.display()
     );
-    let out = Command::new("yosys").arg("-p").arg(&script).output().expect("running yosys");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("yosys")
+        .arg("-p")
+        .arg(&script)
+        .output()
+        .expect("running yosys");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     let _ = std::fs::remove_dir_all(&dir);
     let proved = out.status.success() && text.contains("SUCCESS!");
     let refuted = !out.status.success() && text.contains("proof did fail");
-    assert!(proved || refuted, "{tag}: yosys neither proved nor refuted:\n{text}");
+    assert!(
+        proved || refuted,
+        "{tag}: yosys neither proved nor refuted:\n{text}"
+    );
     proved
 }
 
@@ -70,21 +66,50 @@ fn lut5x2_pair(f6: u32, f5: u32, gold_f6: u32, gold_f5: u32) -> (String, String)
 
 #[test]
 fn lut_site_wrappers_synthesize_the_tables_they_simulate() {
-    if !yosys_or_skip("lut_site_wrappers_synthesize_the_tables_they_simulate") {
+    if !tool_or_skip(
+        "yosys",
+        "-V",
+        "lut_site_wrappers_synthesize_the_tables_they_simulate",
+    ) {
         return;
     }
     // tables of every kind the cores use, and arbitrary ones
-    let pairs: [(u32, u32); 4] = [(0x9669_6996, 0x3cc3_c33c), (0x1234_5678, 0x9abc_def0), (0xffff_0000, 0x0000_ffff), (0x8000_0001, 0x7fff_fffe)];
+    let pairs: [(u32, u32); 4] = [
+        (0x9669_6996, 0x3cc3_c33c),
+        (0x1234_5678, 0x9abc_def0),
+        (0xffff_0000, 0x0000_ffff),
+        (0x8000_0001, 0x7fff_fffe),
+    ];
     for (n, &(f6, f5)) in pairs.iter().enumerate() {
         let (gold, gate) = lut5x2_pair(f6, f5, f6, f5);
-        assert!(equivalent(&gold, &gate, &format!("lut5x2-{n}")), "agilis_lut5x2 F6={f6:08x} F5={f5:08x}: synthesis differs from simulation");
+        assert!(
+            equivalent(&gold, &gate, &format!("lut5x2-{n}")),
+            "agilis_lut5x2 F6={f6:08x} F5={f5:08x}: synthesis differs from simulation"
+        );
     }
-    for (n, f) in [0xf0f0_f0f0_9696_6969u64, 0x0123_4567_89ab_cdef, 0x8000_0000_0000_0001].into_iter().enumerate() {
-        let gold = format!("module gold(input [5:0] i, output o);\n  localparam [63:0] F = 64'h{f:016x};\n  assign o = F[i];\nendmodule\n");
-        let gate = format!("module gate(input [5:0] i, output o);\n  agilis_lut6 #(.F(64'h{f:016x})) u (.i(i), .o(o));\nendmodule\n");
-        assert!(equivalent(&gold, &gate, &format!("lut6-{n}")), "agilis_lut6 F={f:016x}: synthesis differs from simulation");
+    for (n, f) in [
+        0xf0f0_f0f0_9696_6969u64,
+        0x0123_4567_89ab_cdef,
+        0x8000_0000_0000_0001,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let gold = format!(
+            "module gold(input [5:0] i, output o);\n  localparam [63:0] F = 64'h{f:016x};\n  assign o = F[i];\nendmodule\n"
+        );
+        let gate = format!(
+            "module gate(input [5:0] i, output o);\n  agilis_lut6 #(.F(64'h{f:016x})) u (.i(i), .o(o));\nendmodule\n"
+        );
+        assert!(
+            equivalent(&gold, &gate, &format!("lut6-{n}")),
+            "agilis_lut6 F={f:016x}: synthesis differs from simulation"
+        );
     }
     // negative control: the halves swapped must be refuted
     let (gold, gate) = lut5x2_pair(0x1234_5678, 0x9abc_def0, 0x9abc_def0, 0x1234_5678);
-    assert!(!equivalent(&gold, &gate, "control"), "the check proved two different functions equal: it cannot fail");
+    assert!(
+        !equivalent(&gold, &gate, "control"),
+        "the check proved two different functions equal: it cannot fail"
+    );
 }

@@ -387,13 +387,7 @@ impl AutoEngine {
         let mut index = Vec::new();
         for (i, (job, route)) in jobs.iter_mut().zip(routes).enumerate() {
             if let Route::Card { card: key, .. } = *route {
-                batch.push(Job {
-                    key,
-                    direction: job.direction,
-                    nonce: job.nonce,
-                    aad: job.aad,
-                    buffer: &mut *job.buffer,
-                });
+                batch.push(job.under(key));
                 index.push(i);
             }
         }
@@ -509,13 +503,7 @@ impl Engine for AutoEngine {
                 }
                 _ => continue,
             };
-            batch.push(Job {
-                key,
-                direction: job.direction,
-                nonce: job.nonce,
-                aad: job.aad,
-                buffer: &mut *job.buffer,
-            });
+            batch.push(job.under(key));
             index.push(i);
         }
         let mut software_results: Vec<Option<Result<()>>> = routes.iter().map(|_| None).collect();
@@ -598,11 +586,17 @@ mod tests {
         let measured = DispatchConfig::parse_over(UNMEASURED, DEFAULT_FILE)
             .expect("driver/dispatch.toml must parse");
         assert_eq!(DispatchConfig::default(), measured);
-        let never = DispatchConfig::parse("ascon_aead128_crossover = \"never\"\naes_256_gcm_crossover = never").unwrap();
+        let never = DispatchConfig::parse(
+            "ascon_aead128_crossover = \"never\"\naes_256_gcm_crossover = never",
+        )
+        .unwrap();
         assert_eq!(never.crossover(cp::ASCON_AEAD128), usize::MAX);
         assert_eq!(never.crossover(cp::AES_256_GCM), usize::MAX);
         let error = DispatchConfig::parse("max_batch = never").unwrap_err();
-        assert!(error.detail.contains("non-negative integer, found"), "{error}");
+        assert!(
+            error.detail.contains("non-negative integer, found"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -709,9 +703,9 @@ mod tests {
         let log = events.clone();
         // Jobs of 5000 and 9000 bytes would go to a card.
         let config = DispatchConfig::parse("aes_256_gcm_crossover = 4096").unwrap();
-        let auto = AutoEngine::new(None, config).with_sink(Arc::new(
-            move |e: &DispatchEvent| log.lock().unwrap().push(e.clone()),
-        ));
+        let auto = AutoEngine::new(None, config).with_sink(Arc::new(move |e: &DispatchEvent| {
+            log.lock().unwrap().push(e.clone())
+        }));
         let reference = SoftwareEngine::new();
         let key = auto.load_key(cp::AES_256_GCM, &[3; 32]).unwrap();
         let twin = reference.load_key(cp::AES_256_GCM, &[3; 32]).unwrap();

@@ -75,6 +75,20 @@ pub struct Job<'a> {
     pub buffer: &'a mut Vec<u8>,
 }
 
+impl Job<'_> {
+    /// The same job under another engine's handle of the same key, on this
+    /// job's buffer: how the dispatcher and the ruler hand a caller's job on.
+    pub(crate) fn under(&mut self, key: KeyHandle) -> Job<'_> {
+        Job {
+            key,
+            direction: self.direction,
+            nonce: self.nonce,
+            aad: self.aad,
+            buffer: &mut *self.buffer,
+        }
+    }
+}
+
 /// Every failure an engine reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -161,9 +175,15 @@ struct Slot {
 
 /// The software engine: the reference implementation over
 /// [`agilis_suites::aead::AeadKey`] (aws-lc-rs or RustCrypto underneath).
+///
+/// A batch of at least [`PARALLEL_MIN_BYTES`] payload bytes is split into
+/// runs of about equal bytes, one per core (see
+/// [`with_max_threads`](Self::with_max_threads)); smaller batches run on the
+/// calling thread.
 pub struct SoftwareEngine {
     slots: RwLock<Vec<Slot>>,
     capacity: usize,
+    max_threads: usize,
 }
 
 impl SoftwareEngine {
@@ -180,7 +200,15 @@ impl SoftwareEngine {
         SoftwareEngine {
             slots: RwLock::new(Vec::new()),
             capacity: capacity.min(u32::MAX as usize),
+            max_threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
         }
+    }
+
+    /// Caps the threads one batch may use (default: the machine's cores;
+    /// 1 runs every batch on the calling thread).
+    pub fn with_max_threads(mut self, threads: usize) -> Self {
+        self.max_threads = threads.max(1);
+        self
     }
 
     /// Number of keys loaded now.
@@ -218,6 +246,7 @@ impl fmt::Debug for SoftwareEngine {
         f.debug_struct("SoftwareEngine")
             .field("loaded_keys", &self.loaded_keys())
             .field("capacity", &self.capacity)
+            .field("max_threads", &self.max_threads)
             .finish()
     }
 }
@@ -311,20 +340,97 @@ impl Engine for SoftwareEngine {
             let slots = self.read();
             jobs.iter().map(|j| self.key(&slots, j.key)).collect()
         };
-        jobs.iter_mut()
-            .zip(keys)
-            .map(|(job, key)| match key {
-                Ok(k) => run_job(&k, job),
-                Err(e) => {
-                    if job.direction == Direction::Open {
-                        job.buffer.zeroize();
-                        job.buffer.clear();
-                    }
-                    Err(e)
-                }
-            })
-            .collect()
+        let threads = worker_threads(jobs, self.max_threads);
+        if threads <= 1 {
+            return run_jobs(jobs, &keys);
+        }
+        // Contiguous runs of about equal bytes, one per thread; this thread
+        // takes the first. Results are joined back in job order.
+        let runs = split_by_bytes(jobs.len(), threads, |i| jobs[i].buffer.len());
+        let mut rest_jobs = &mut *jobs;
+        let mut rest_keys = &keys[..];
+        let mut chunks = Vec::with_capacity(runs.len());
+        for len in runs {
+            let (j, jr) = rest_jobs.split_at_mut(len);
+            let (k, kr) = rest_keys.split_at(len);
+            chunks.push((j, k));
+            rest_jobs = jr;
+            rest_keys = kr;
+        }
+        std::thread::scope(|scope| {
+            let mut chunks = chunks.into_iter();
+            let first = chunks.next();
+            let spawned: Vec<_> = chunks
+                .map(|(j, k)| scope.spawn(move || run_jobs(j, k)))
+                .collect();
+            let mut results = first.map(|(j, k)| run_jobs(j, k)).unwrap_or_default();
+            for handle in spawned {
+                // A job cannot panic short of a bug in an AEAD crate; if one
+                // did, re-raise it here rather than invent results.
+                results.extend(
+                    handle
+                        .join()
+                        .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                );
+            }
+            results
+        })
     }
+}
+
+/// A batch smaller than this many payload bytes runs on the calling thread:
+/// below it, starting threads (tens of microseconds each) costs more than
+/// the work they would share.
+pub const PARALLEL_MIN_BYTES: usize = 256 * 1024;
+
+/// How many threads a batch deserves: up to `max_threads`, at most one per
+/// job, and only for batches of at least [`PARALLEL_MIN_BYTES`].
+fn worker_threads(jobs: &[Job<'_>], max_threads: usize) -> usize {
+    let bytes: usize = jobs.iter().map(|j| j.buffer.len()).sum();
+    if jobs.len() < 2 || bytes < PARALLEL_MIN_BYTES {
+        return 1;
+    }
+    max_threads.min(jobs.len())
+}
+
+/// Splits `count` items into at most `parts` contiguous, non-empty runs of
+/// about equal total size; returns the run lengths.
+fn split_by_bytes(count: usize, parts: usize, size: impl Fn(usize) -> usize) -> Vec<usize> {
+    let total: usize = (0..count).map(&size).sum();
+    let share = total.div_ceil(parts.max(1)).max(1);
+    let mut runs = Vec::with_capacity(parts);
+    let (mut start, mut filled) = (0, 0);
+    for i in 0..count {
+        filled += size(i);
+        let items_left = count - i - 1;
+        let runs_left = parts - runs.len() - 1;
+        if runs_left > 0 && (filled >= share || items_left == runs_left) {
+            runs.push(i + 1 - start);
+            start = i + 1;
+            filled = 0;
+        }
+    }
+    if start < count {
+        runs.push(count - start);
+    }
+    runs
+}
+
+/// Runs jobs in order on this thread, each with its resolved key.
+fn run_jobs(jobs: &mut [Job<'_>], keys: &[Result<Arc<AeadKey>>]) -> Vec<Result<()>> {
+    jobs.iter_mut()
+        .zip(keys)
+        .map(|(job, key)| match key {
+            Ok(k) => run_job(k, job),
+            Err(e) => {
+                if job.direction == Direction::Open {
+                    job.buffer.zeroize();
+                    job.buffer.clear();
+                }
+                Err(e.clone())
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -446,6 +552,74 @@ mod tests {
                 found: agilis_suites::Kind::Kdf
             }))
         );
+    }
+
+    #[test]
+    fn batches_split_into_runs_of_about_equal_bytes_in_order() {
+        let sizes = [10usize, 10, 10, 10, 1000, 10, 10];
+        let runs = split_by_bytes(sizes.len(), 2, |i| sizes[i]);
+        assert_eq!(runs, vec![5, 2]);
+        assert_eq!(split_by_bytes(3, 4, |_| 5), vec![1, 1, 1]);
+        assert_eq!(split_by_bytes(4, 2, |_| 0), vec![3, 1]);
+        assert_eq!(split_by_bytes(0, 2, |_| 1), Vec::<usize>::new());
+        for parts in 1..6 {
+            let runs = split_by_bytes(9, parts, |i| i * 7 % 5);
+            assert_eq!(runs.iter().sum::<usize>(), 9);
+            assert!(runs.len() <= parts && runs.iter().all(|&r| r > 0));
+        }
+    }
+
+    #[test]
+    fn a_large_batch_runs_on_every_core_and_matches_one_job_at_a_time() {
+        // Four threads even on a smaller machine: the split is what is tested.
+        let engine = SoftwareEngine::new().with_max_threads(4);
+        let h = engine.load_key(cp::ASCON_AEAD128, &[5u8; 16]).unwrap();
+        let other = engine.load_key(cp::AES_256_GCM, &[6u8; 32]).unwrap();
+        // 40 jobs of 16 KiB: well over PARALLEL_MIN_BYTES.
+        let nonces: Vec<[u8; 16]> = (0..40u8).map(|i| [i; 16]).collect();
+        let mut bufs: Vec<Vec<u8>> = (0..40u8).map(|i| vec![i; 16 * 1024]).collect();
+        let mut one_by_one = bufs.clone();
+        let key_of = |i: usize| if i.is_multiple_of(3) { other } else { h };
+        let nonce_of = |i: usize| {
+            if i.is_multiple_of(3) {
+                &nonces[i][..12]
+            } else {
+                &nonces[i][..]
+            }
+        };
+        let mut jobs: Vec<Job> = bufs
+            .iter_mut()
+            .enumerate()
+            .map(|(i, b)| job(key_of(i), Direction::Seal, nonce_of(i), b))
+            .collect();
+        assert_eq!(worker_threads(&jobs, 4), 4);
+        assert_eq!(worker_threads(&jobs[..1], 4), 1, "one job: no threads");
+        assert_eq!(worker_threads(&jobs[..2], 4), 1, "32 KiB: no threads");
+        assert!(engine.process(&mut jobs).iter().all(|r| r.is_ok()));
+        drop(jobs);
+        for (i, b) in one_by_one.iter_mut().enumerate() {
+            let r = engine.process(&mut [job(key_of(i), Direction::Seal, nonce_of(i), b)]);
+            assert_eq!(r, vec![Ok(())]);
+        }
+        assert_eq!(bufs, one_by_one);
+        // Opening in parallel: one tampered record fails alone and is wiped.
+        bufs[17][3] ^= 0x80;
+        let mut jobs: Vec<Job> = bufs
+            .iter_mut()
+            .enumerate()
+            .map(|(i, b)| job(key_of(i), Direction::Open, nonce_of(i), b))
+            .collect();
+        let results = engine.process(&mut jobs);
+        drop(jobs);
+        for (i, r) in results.iter().enumerate() {
+            if i == 17 {
+                assert_eq!(*r, Err(Error::AuthenticationFailed));
+                assert!(bufs[i].is_empty());
+            } else {
+                assert_eq!(*r, Ok(()));
+                assert_eq!(bufs[i], vec![i as u8; 16 * 1024]);
+            }
+        }
     }
 
     #[test]

@@ -417,15 +417,15 @@ impl Engine for Ruler {
                 match *route {
                     Route::Refused(_) => {}
                     Route::Software(key) => {
-                        software_batch.push(to(key, &mut *job.buffer));
+                        software_batch.push(job.under(key));
                         software_index.push(i);
                     }
                     Route::Primary(key) => {
-                        primary_batch.push(to(key, &mut *job.buffer));
+                        primary_batch.push(job.under(key));
                         primary_index.push(i);
                     }
                     Route::Checked { primary, software } => {
-                        primary_batch.push(to(primary, &mut *job.buffer));
+                        primary_batch.push(job.under(primary));
                         primary_index.push(i);
                         if let Some(shadow) = shadow.as_deref_mut() {
                             software_batch.push(to(software, shadow));
@@ -609,10 +609,16 @@ mod tests {
         }
     }
 
-    fn seal(engine: &dyn Engine, key: KeyHandle, buffer: &mut Vec<u8>) -> Result<()> {
+    /// One job under the tests' fixed nonce and AD.
+    fn run_one(
+        engine: &dyn Engine,
+        key: KeyHandle,
+        direction: Direction,
+        buffer: &mut Vec<u8>,
+    ) -> Result<()> {
         let mut jobs = [Job {
             key,
-            direction: Direction::Seal,
+            direction,
             nonce: &[3; 12],
             aad: b"ad",
             buffer,
@@ -620,15 +626,12 @@ mod tests {
         engine.process(&mut jobs).remove(0)
     }
 
+    fn seal(engine: &dyn Engine, key: KeyHandle, buffer: &mut Vec<u8>) -> Result<()> {
+        run_one(engine, key, Direction::Seal, buffer)
+    }
+
     fn open(engine: &dyn Engine, key: KeyHandle, buffer: &mut Vec<u8>) -> Result<()> {
-        let mut jobs = [Job {
-            key,
-            direction: Direction::Open,
-            nonce: &[3; 12],
-            aad: b"ad",
-            buffer,
-        }];
-        engine.process(&mut jobs).remove(0)
+        run_one(engine, key, Direction::Open, buffer)
     }
 
     fn recording_ruler(flaky: Arc<Flaky>, mode: Mode) -> (Ruler, Arc<Mutex<Vec<Alarm>>>) {
