@@ -249,6 +249,8 @@ pub struct Report {
     pub command: String,
     pub date_utc: String,
     pub machine: crate::report::inputs::Machine,
+    /// /proc/loadavg's 1, 5 and 15-minute load averages when the run started and ended
+    pub load_average: [String; 2],
     pub card: CardSummary,
     /// None on a real card (wall time)
     pub clock: Option<Clock>,
@@ -334,6 +336,7 @@ pub fn measure<B: Bus + 'static>(
     clock: Option<Clock>,
     command: String,
 ) -> Result<Report, String> {
+    let load_before = load_average();
     let info = card.info();
     for &size in plan.sizes.iter().chain(&plan.grid) {
         if size > info.max_len as usize {
@@ -465,6 +468,7 @@ pub fn measure<B: Bus + 'static>(
         command,
         date_utc: crate::report::env::date_utc(crate::embedded::unix_time()),
         machine: crate::report::env::machine(),
+        load_average: [load_before, load_average()],
         card: summary(kind, &info),
         time_model: match (&clock, kind) {
             (Some(c), CardKind::Sim) => format!(
@@ -487,6 +491,16 @@ pub fn measure<B: Bus + 'static>(
         limits: limits(kind),
         config_written: None,
     })
+}
+
+/// The 1, 5 and 15-minute load averages ("?" where /proc has none): the
+/// software figures are wall clock on a machine others may be using.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .unwrap_or_else(|| "?".into())
 }
 
 /// The ruler over the card in every mode, at one size (seal).

@@ -97,6 +97,21 @@ pub fn page(rep: &Report) -> Result<String, String> {
          simulated time leaves out (see the limits). *auto*: host wall time outside the card plus the card's time; its last \
          column says where the dispatcher sent the batch's jobs.\n\n",
     );
+    let _ = writeln!(
+        s,
+        "### Adding PCIe latency (an illustration, not a measurement)\n\n\
+         Simulated time stops at the card's pins. A real card adds a round trip per register read and the interrupt's \
+         delivery per wait. With an assumed {} µs per read and {} µs per interrupt wait (posted writes free), the card's \
+         seal figures above become:\n",
+        md::ASSUMED_READ_US,
+        md::ASSUMED_INTERRUPT_US
+    );
+    md::latency_example(&mut s, &o);
+    s.push_str(
+        "The counts come from the simulation, where the driver reacts to each interrupt within a cycle: it waits once \
+         per completion wave. A real host reacts later, sees several completions per wake-up and waits fewer times, so \
+         this overstates the interrupt share for small jobs; the register reads per wait are the driver's own.\n\n",
+    );
     s.push_str("## Crossover\n\n");
     md::grid_table(&mut s, &o);
     md::crossover_lines(&mut s, &o);
