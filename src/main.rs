@@ -302,6 +302,7 @@ fn suites(a: SuitesArgs) -> CliResult {
 
 fn aead(c: AeadCommand) -> CliResult {
     use agilis_driver::{Direction, Job};
+
     let (args, direction) = match c {
         AeadCommand::Seal(a) => (a, Direction::Seal),
         AeadCommand::Open(a) => (a, Direction::Open),
@@ -323,19 +324,18 @@ fn aead(c: AeadCommand) -> CliResult {
         )));
     }
     let engine = args.engine.open(alg.codepoint, alg.name)?;
-    let handle = engine
-        .load_key(alg.codepoint, &key)
+    let loaded = agilis_driver::LoadedKey::load(&engine, alg.codepoint, &key)
         .map_err(|e| engine_failure(&*engine, e))?;
     let mut data = Vec::new();
     std::io::stdin().lock().read_to_end(&mut data)?;
     let result = engine.process(&mut [Job {
-        key: handle,
+        key: loaded.handle(),
         direction,
         nonce: &nonce,
         aad: &aad,
         buffer: &mut data,
     }]);
-    let _ = engine.unload_key(handle);
+    drop(loaded); // the key leaves the engine (a card's slot is cleared) before any output
     match result.into_iter().next() {
         Some(Ok(())) => {}
         Some(Err(e)) => return Err(engine_failure(&*engine, e)),

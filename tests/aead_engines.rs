@@ -2,29 +2,16 @@
 //! gives the same bytes, and the card engines keep the CLI's contract (bad
 //! tag: status 1 and nothing on stdout; bad input: status 2).
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use agilis_suites::aead::AeadKey;
 use agilis_suites::registry::codepoint as cp;
 
-fn agilis(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_agilis"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("agilis runs");
-    match child.stdin.take().unwrap().write_all(stdin) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        other => other.unwrap(),
-    }
-    child.wait_with_output().unwrap()
-}
+mod common;
+use common::stderr;
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+fn agilis(args: &[&str], stdin: &[u8]) -> Output {
+    common::run_with_stdin(args, stdin)
 }
 
 /// The card's two AEADs: suite name, code point, key, nonce.

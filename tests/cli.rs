@@ -1,29 +1,15 @@
 //! The `agilis` command line, driven as other tools drive it: argument
 //! names, stdin/stdout conventions and exit statuses are a contract.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use serde_json::Value;
 
-fn agilis(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_agilis"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("agilis runs");
-    // The child may exit (bad arguments) before reading stdin: a broken pipe here is not an error.
-    match child.stdin.take().unwrap().write_all(stdin) {
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        other => other.unwrap(),
-    }
-    child.wait_with_output().unwrap()
-}
+mod common;
+use common::stderr;
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+fn agilis(args: &[&str], stdin: &[u8]) -> Output {
+    common::run_with_stdin(args, stdin)
 }
 
 fn suites_json(args: &[&str]) -> Vec<Value> {

@@ -60,6 +60,51 @@ pub struct KeyHandle {
     generation: u32,
 }
 
+/// A key loaded into an engine that is unloaded, and its slot wiped, when
+/// this value drops: the owning form of a [`KeyHandle`].
+pub struct LoadedKey {
+    engine: Arc<dyn Engine>,
+    handle: KeyHandle,
+}
+
+impl LoadedKey {
+    /// Loads `key` for the AEAD with registry code point `aead` into `engine`.
+    pub fn load(engine: &Arc<dyn Engine>, aead: u16, key: &[u8]) -> Result<LoadedKey> {
+        let handle = engine.load_key(aead, key)?;
+        Ok(LoadedKey {
+            engine: engine.clone(),
+            handle,
+        })
+    }
+
+    /// The handle to put in [`Job`]s; valid while this value lives.
+    pub fn handle(&self) -> KeyHandle {
+        self.handle
+    }
+
+    /// The engine holding the key.
+    pub fn engine(&self) -> &Arc<dyn Engine> {
+        &self.engine
+    }
+}
+
+impl Drop for LoadedKey {
+    fn drop(&mut self) {
+        // The only failure is a handle the engine already forgot (a card
+        // reset cleared every slot): nothing is left to wipe.
+        let _ = self.engine.unload_key(self.handle);
+    }
+}
+
+impl fmt::Debug for LoadedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LoadedKey")
+            .field("engine", &self.engine.name())
+            .field("handle", &self.handle)
+            .finish()
+    }
+}
+
 /// One AEAD operation.
 #[derive(Debug)]
 pub struct Job<'a> {
@@ -620,6 +665,20 @@ mod tests {
                 assert_eq!(bufs[i], vec![i as u8; 16 * 1024]);
             }
         }
+    }
+
+    #[test]
+    fn a_loaded_key_is_unloaded_when_it_drops() {
+        let concrete = Arc::new(SoftwareEngine::with_capacity(1));
+        let engine: Arc<dyn Engine> = concrete.clone();
+        let key = LoadedKey::load(&engine, cp::ASCON_AEAD128, &[1; 16]).unwrap();
+        let handle = key.handle();
+        assert_eq!(concrete.loaded_keys(), 1);
+        drop(key);
+        assert_eq!(concrete.loaded_keys(), 0);
+        assert_eq!(engine.key_algorithm(handle), Err(Error::UnknownKey));
+        // The slot is free again (capacity 1).
+        let _again = LoadedKey::load(&engine, cp::ASCON_AEAD128, &[2; 16]).unwrap();
     }
 
     #[test]

@@ -34,7 +34,7 @@
 
 use std::sync::Arc;
 
-use agilis_driver::{Direction, Engine, Job, KeyHandle};
+use agilis_driver::{Direction, Engine, Job, LoadedKey};
 use agilis_suites::{Family, Kind, SecretBytes};
 
 use crate::cert::Certificate;
@@ -171,18 +171,6 @@ impl Default for RecordLimits {
     }
 }
 
-/// A key loaded into the engine, unloaded (and wiped) when dropped.
-pub(crate) struct LoadedKey {
-    engine: Arc<dyn Engine>,
-    handle: KeyHandle,
-}
-
-impl Drop for LoadedKey {
-    fn drop(&mut self) {
-        let _ = self.engine.unload_key(self.handle);
-    }
-}
-
 /// One direction's state under one key (shared with the datagram mode).
 pub(crate) struct Dir {
     pub(crate) secret: SecretBytes,
@@ -203,14 +191,10 @@ impl Dir {
         now: u64,
     ) -> Result<Dir> {
         let (key, iv) = traffic_key_iv(kdf, &secret, aead)?;
-        let handle = engine.load_key(aead, key.expose())?;
         Ok(Dir {
             secret,
             aead,
-            key: LoadedKey {
-                engine: engine.clone(),
-                handle,
-            },
+            key: LoadedKey::load(engine, aead, key.expose())?,
             iv,
             seq: 0,
             bytes: 0,
@@ -254,14 +238,14 @@ impl Dir {
             .iter_mut()
             .zip(&nonces)
             .map(|((_, ad, buf), nonce)| Job {
-                key: self.key.handle,
+                key: self.key.handle(),
                 direction,
                 nonce,
                 aad: ad,
                 buffer: buf,
             })
             .collect();
-        let results = self.key.engine.process(&mut jobs);
+        let results = self.key.engine().process(&mut jobs);
         if results.len() != jobs.len() {
             return Err(Error::RecordAuthentication);
         }
@@ -467,7 +451,7 @@ impl Session {
             self.send.seq += 1;
             self.send.bytes += b.len() as u64;
         }
-        let handle = self.send.key.handle;
+        let handle = self.send.key.handle();
         let mut jobs: Vec<Job> = bufs
             .iter_mut()
             .zip(&meta)

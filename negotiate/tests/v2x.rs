@@ -675,6 +675,11 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
 /// handover of the vehicle, so the check runs over four of them: a window
 /// in all four and absent from the other vehicle's is a link (chance
 /// matches: p ≈ 2⁻²⁴ per window).
+///
+/// Runs of one byte value are no identifier either: a Falcon signature is
+/// zero-padded to its fixed size, so eight zeros appear whenever the
+/// compressed signature is 8+ bytes short; on that padding alone the check
+/// failed 12 times in 200 runs (none in 300 since runs are excluded).
 #[test]
 fn two_handovers_of_one_vehicle_share_nothing_that_another_vehicle_does_not() {
     let w = World::new();
@@ -702,6 +707,7 @@ fn two_handovers_of_one_vehicle_share_nothing_that_another_vehicle_does_not() {
     let sets: Vec<_> = mine.iter().map(|m| windows(m)).collect();
     let linking: Vec<_> = sets[0]
         .iter()
+        .filter(|x| !x.iter().all(|&b| b == x[0]))
         .filter(|x| sets[1..].iter().all(|s| s.contains(*x)) && !others.contains(*x))
         .collect();
     assert!(

@@ -1,8 +1,10 @@
 //! Running the `agilis` binary from the process-level tests.
+// Each test file compiles this module and uses part of it.
+#![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
-use std::process::{Child, Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 use std::thread::JoinHandle;
 
 /// Runs `agilis args…` to completion.
@@ -11,6 +13,28 @@ pub fn run(args: &[&str]) -> Output {
         .args(args)
         .output()
         .unwrap()
+}
+
+/// Runs `agilis args…` with `stdin` as its standard input.
+pub fn run_with_stdin(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_agilis"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("agilis runs");
+    // The child may exit (bad arguments) before reading stdin: a broken pipe here is not an error.
+    match child.stdin.take().unwrap().write_all(stdin) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other.unwrap(),
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// A finished command's stderr, as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 /// Runs `agilis args…` and requires success.
