@@ -562,6 +562,7 @@ fn limits(kind: CardKind) -> Vec<String> {
     v.push("Each batch holds jobs of one AEAD, so it uses only that AEAD's lanes (two of the four on top_mixed).".into());
     v.push("Software figures are wall clock on a shared 2-vCPU VM: other load on the machine moves them; the median of several runs damps that but does not remove it.".into());
     v.push("The crossover compares seal throughput of full batches; a trickle of single jobs pays the card's per-batch cost each time.".into());
+    v.push("Where the card and software are within a few tens of percent of each other, the crossover moves with the machine's load from run to run (the ratios beside it say how close the call was): read it as a band, and re-measure on the machine that will run the dispatcher.".into());
     v
 }
 
