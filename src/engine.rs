@@ -12,8 +12,7 @@ use agilis_driver::card::CardEngine;
 use agilis_driver::dispatch::{AutoEngine, DispatchConfig, DispatchEvent};
 use agilis_driver::ruler::{Alarm, Mode, Ruler};
 use agilis_driver::{Engine, SoftwareEngine};
-use agilis_verilator::sim_bus::{CARD_MODEL, SimBus};
-use agilis_verilator::top::TopModel;
+use agilis_verilator::sim_bus::SimBus;
 use agilis_vfio::{DiscoveryError, OpenError, VfioBus};
 use clap::{Args, ValueEnum};
 
@@ -150,18 +149,13 @@ fn note(message: &str) {
 
 /// The simulated card: the Verilated `agilis_top` behind the same driver.
 pub fn open_sim_card() -> Result<Arc<CardEngine<SimBus>>, Failure> {
-    let model = TopModel::new(CARD_MODEL).map_err(|e| {
-        Failure::Other(format!(
-            "the simulated card is not available ({e}); this binary was built without Verilator: apt-get install verilator, then cargo clean -p agilis-verilator and rebuild"
-        ))
-    })?;
-    let card = CardEngine::open(SimBus::new(model))
+    let card = CardEngine::open(crate::card::sim_bus()?)
         .map_err(|e| Failure::Other(format!("the simulated card did not start: {e}")))?;
     Ok(Arc::new(card))
 }
 
 fn open_vfio_card(device: Option<&str>) -> Result<Arc<dyn Engine>, OpenError> {
-    let bus = VfioBus::open(device)?;
+    let bus = VfioBus::open_in(&crate::card::sysfs(), device)?;
     let card = CardEngine::open(bus).map_err(|e| OpenError::Card {
         detail: e.to_string(),
     })?;

@@ -7,6 +7,7 @@
 mod anchor;
 mod authority;
 mod ca;
+mod card;
 mod demo;
 mod edge;
 mod engine;
@@ -74,6 +75,9 @@ enum Command {
     /// A vehicle: hand a live session over from one edge to another.
     #[command(subcommand)]
     Vehicle(vehicle::VehicleCommand),
+    /// The FPGA card: probe, load a bitstream over JTAG, self-test every lane.
+    #[command(subcommand)]
+    Card(card::CardCommand),
 }
 
 #[derive(Args)]
@@ -249,6 +253,7 @@ fn main() -> ExitCode {
         Command::Authority(c) => authority::run(c),
         Command::Edge(c) => edge::run(c),
         Command::Vehicle(c) => vehicle::run(c),
+        Command::Card(c) => card::run(c),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -75,6 +75,8 @@ pub enum CardError {
         /// what it did
         detail: &'static str,
     },
+    /// Every key slot holds a key: the self-test needs one free slot.
+    NoFreeKeySlot,
     /// An earlier fatal error left the card in an unknown state: nothing runs
     /// until [`Card::reset`](super::Card::reset) succeeds.
     Faulted,
@@ -123,6 +125,9 @@ impl fmt::Display for CardError {
             CardError::Protocol { detail } => {
                 write!(f, "the card broke the ring protocol: {detail}")
             }
+            CardError::NoFreeKeySlot => f.write_str(
+                "every key slot of the card holds a key; drop one before running the self-test",
+            ),
             CardError::Faulted => {
                 f.write_str("the card is faulted after an earlier error; reset it")
             }
@@ -144,7 +149,7 @@ impl From<CardError> for crate::Error {
     }
 }
 
-fn version(v: u32) -> String {
+pub(super) fn version(v: u32) -> String {
     use agilis_regmap::reg::version as fields;
     format!(
         "{}.{}.{}",

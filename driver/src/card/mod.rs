@@ -5,6 +5,8 @@
 //! - [`Card`] (this module): identification, soft reset, key slots.
 //! - `ring`: batches of jobs through the descriptor ring of `docs/dma.md`.
 //! - `engine`: [`CardEngine`], the [`Engine`](crate::Engine) over a [`Card`].
+//! - `selftest`: [`Card::selftest`], the built-in self-test and official
+//!   known answers ([`KNOWN_ANSWERS`]) through every lane.
 //!
 //! Register offsets, the buffer layout and the descriptor encoding come from
 //! `agilis-regmap`, generated from `hdl/regmap.toml` like the card's own
@@ -13,7 +15,9 @@
 pub mod bus;
 mod engine;
 mod error;
+mod known_answers;
 mod ring;
+mod selftest;
 
 use std::time::Duration;
 
@@ -23,7 +27,9 @@ use zeroize::Zeroizing;
 pub use bus::{Bus, BusError, DmaBuffer};
 pub use engine::CardEngine;
 pub use error::CardError;
+pub use known_answers::{KNOWN_ANSWERS, KnownAnswer, KnownAnswerSource};
 pub use ring::CardJob;
+pub use selftest::{KatFailure, KatStep, LaneReport, SelftestReport};
 
 /// A key algorithm of the card's key slots (`KEY_ALG`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -87,6 +93,20 @@ pub struct CardInfo {
 }
 
 impl CardInfo {
+    /// The algorithm of lane `lane` (its LANE_KIND bit).
+    pub fn lane_alg(&self, lane: u32) -> KeyAlg {
+        if self.lane_kind >> lane & 1 == 1 {
+            KeyAlg::Aes256Gcm
+        } else {
+            KeyAlg::AsconAead128
+        }
+    }
+
+    /// VERSION as `major.minor.patch`.
+    pub fn version_text(&self) -> String {
+        error::version(self.version)
+    }
+
     /// Number of lanes that run `alg`.
     pub fn lanes_of(&self, alg: KeyAlg) -> u32 {
         let aes = self.lane_kind & lane_mask(self.lanes);
@@ -233,13 +253,24 @@ impl<B: Bus> Card<B> {
             }
             None => self.bus.alloc_dma(rm::desc::BYTES * size as usize)?,
         };
-        let base = memory.bus_addr();
         self.ring = Some(Ring {
             memory,
             size,
             prod: 0,
             cons: 0,
         });
+        self.start_ring()?;
+        self.faulted = false;
+        Ok(())
+    }
+
+    /// Points the card at the ring's memory, enables the ring (it restarts
+    /// at index 0, and so do the host's counters) and the interrupts.
+    fn start_ring(&mut self) -> Result<(), CardError> {
+        let ring = self.ring.as_mut().ok_or(CardError::Faulted)?;
+        ring.prod = 0;
+        ring.cons = 0;
+        let (base, size) = (ring.memory.bus_addr(), ring.size);
         self.bus.write32(reg::RING_BASE_LO, base as u32)?;
         self.bus.write32(reg::RING_BASE_HI, (base >> 32) as u32)?;
         self.bus.write32(reg::RING_SIZE, size)?;
@@ -252,7 +283,6 @@ impl<B: Bus> Card<B> {
             reg::IRQ_ENABLE,
             reg::irq_enable::RING | reg::irq_enable::ERROR,
         )?;
-        self.faulted = false;
         Ok(())
     }
 

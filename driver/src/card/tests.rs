@@ -273,3 +273,59 @@ fn a_card_that_never_completes_times_out_fails_closed_and_faults() {
             .is_ok()
     );
 }
+
+#[test]
+fn the_selftest_needs_a_free_key_slot_and_touches_nothing_without_one() {
+    let bus = ScriptedBus::new();
+    let log = bus.writes.clone();
+    let mut card = Card::open(bus).unwrap();
+    for slot in 0..4 {
+        card.load_key(slot, KeyAlg::AsconAead128, &[7; 16]).unwrap();
+    }
+    let controls = ScriptedBus::writes_to(&log, reg::CONTROL).len();
+    assert_eq!(card.selftest(), Err(CardError::NoFreeKeySlot));
+    assert_eq!(ScriptedBus::writes_to(&log, reg::CONTROL).len(), controls);
+    assert!(!card.is_faulted());
+    card.clear_key(3).unwrap();
+    // with a free slot it runs (and, on this card, finds hung lanes)
+    card.bus_mut().regs.insert(
+        reg::STATUS,
+        reg::status::SELFTEST_DONE | reg::status::SELFTEST_PASS,
+    );
+    assert!(card.selftest().is_ok());
+}
+
+#[test]
+fn lanes_that_never_finish_fail_the_selftest_and_the_card_is_reset() {
+    let mut card = Card::open(ScriptedBus::new()).unwrap();
+    card.set_timeout(Duration::from_millis(2));
+    card.load_key(0, KeyAlg::Aes256Gcm, &[1; 32]).unwrap();
+    // the built-in test passes on both lanes; direct jobs never complete
+    let regs = &mut card.bus_mut().regs;
+    regs.insert(
+        reg::STATUS,
+        reg::status::SELFTEST_DONE | reg::status::SELFTEST_PASS,
+    );
+    regs.insert(reg::SELFTEST_RESULT, 0b11);
+    let report = card.selftest().unwrap();
+    assert!(!report.passed());
+    assert!(report.builtin_pass && report.reset_after_hang);
+    let kinds: Vec<KeyAlg> = report.lanes.iter().map(|l| l.kind).collect();
+    assert_eq!(kinds, [KeyAlg::AsconAead128, KeyAlg::Aes256Gcm]);
+    for lane in &report.lanes {
+        assert!(lane.builtin_pass && !lane.passed());
+        assert_eq!(lane.kats_passed, 0);
+        assert_eq!(
+            lane.kats_failed as usize,
+            KNOWN_ANSWERS.iter().filter(|k| k.alg == lane.kind).count()
+        );
+        assert!(
+            lane.failures[0].detail.contains("did not finish"),
+            "{:?}",
+            lane.failures
+        );
+    }
+    // the reset wiped every slot, the caller's too, and left the card usable
+    assert_eq!(card.slot_algorithm(0), None);
+    assert!(!card.is_faulted());
+}

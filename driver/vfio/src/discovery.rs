@@ -498,4 +498,4 @@ pub(crate) fn node_error(path: &Path, e: io::Error) -> DiscoveryError {
 
 #[cfg(test)]
 #[path = "discovery_tests.rs"]
-mod tests;
+pub(crate) mod tests;

@@ -3,16 +3,16 @@
 use super::*;
 use std::os::unix::fs::symlink;
 
-const CARD: &str = "0000:03:00.0";
+pub(crate) const CARD: &str = "0000:03:00.0";
 
 /// A fake root: `sys/devices` holds the real directories, the bus and
 /// group directories hold symlinks to them, as in sysfs.
-struct FakeHost {
+pub(crate) struct FakeHost {
     dir: tempfile::TempDir,
 }
 
 impl FakeHost {
-    fn new() -> FakeHost {
+    pub(crate) fn new() -> FakeHost {
         let host = FakeHost {
             dir: tempfile::tempdir().expect("temp dir"),
         };
@@ -23,16 +23,16 @@ impl FakeHost {
         host
     }
 
-    fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.dir.path().join(rel)
     }
 
-    fn sysfs(&self) -> Sysfs {
+    pub(crate) fn sysfs(&self) -> Sysfs {
         Sysfs::new(self.dir.path())
     }
 
     /// A PCI function with IDs, an optional driver and an optional group.
-    fn device(&self, address: &str, ids: (u16, u16), driver: Option<&str>, group: Option<u32>) {
+    pub(crate) fn device(&self, address: &str, ids: (u16, u16), driver: Option<&str>, group: Option<u32>) {
         let real = self.path(&format!("sys/devices/pci0000:00/{address}"));
         fs::create_dir_all(&real).unwrap();
         fs::write(real.join("vendor"), format!("{:#06x}\n", ids.0)).unwrap();
@@ -51,12 +51,12 @@ impl FakeHost {
         }
     }
 
-    fn card(&self, driver: Option<&str>, group: Option<u32>) {
+    pub(crate) fn card(&self, driver: Option<&str>, group: Option<u32>) {
         self.device(CARD, (AGILIS_VENDOR_ID, AGILIS_DEVICE_ID), driver, group);
     }
 
     /// The container and group nodes, as plain files (they only get opened).
-    fn nodes(&self, group: u32) {
+    pub(crate) fn nodes(&self, group: u32) {
         fs::write(self.path("dev/vfio/vfio"), b"").unwrap();
         fs::write(self.path(&format!("dev/vfio/{group}")), b"").unwrap();
     }

@@ -18,6 +18,11 @@
 //!   window), wipes and unmaps them on free, and waits for the card's MSI
 //!   on an eventfd (or polls STATUS.IRQ when no MSI is usable).
 //!
+//! - [`rescan`]: after a JTAG load, removes the card's PCI function,
+//!   rescans the bus, waits for the card and binds it to vfio-pci again.
+//! - [`jtag`]: loads a bitstream with openFPGALoader (deadline, progress,
+//!   clear failures), and the table of [`BOARDS`] and their parts.
+//!
 //! Everything up to the ioctls is unit-tested on any machine; the ioctls
 //! themselves need the card. Without one, [`VfioBus::open`] returns the
 //! discovery error and touches nothing.
@@ -59,6 +64,10 @@ pub mod discovery;
 mod dma;
 pub mod iova;
 mod irq;
+pub mod jtag;
+pub mod rescan;
 
 pub use bus::{InterruptMode, OpenError, VfioBus};
 pub use discovery::{CardLocation, DiscoveryError, PciFunction, ReadyCard, Sysfs};
+pub use jtag::{BOARDS, Board, JtagError, JtagLoad};
+pub use rescan::RescanError;
