@@ -11,23 +11,43 @@ pub struct Point {
     pub card: f64,
 }
 
-/// The smallest size from which on the card's throughput is at least the
-/// software engine's at every larger size of the grid; `None` ("never")
-/// when the card is behind at the largest size. The dispatcher sends every
-/// job at or above the crossover to the card, so a size where the card wins
-/// only between losses does not count.
+/// The routing threshold: of every choice (each grid size, or never), the
+/// one that sends the most grid sizes to the faster engine when sizes below
+/// it stay on software and the rest go to the card; `None` is never. Ties go
+/// to the larger threshold (fewer jobs on the card). A single threshold is
+/// all the dispatcher takes, so an isolated size where one side is ahead by
+/// noise does not move it, and a card ahead over a middle band still gets
+/// that band when it loses only at the ends.
 pub fn crossover(points: &[Point]) -> Option<usize> {
     let mut sorted = points.to_vec();
     sorted.sort_by_key(|p| p.size);
-    let mut found = None;
+    let right = |threshold: usize| {
+        sorted
+            .iter()
+            .filter(|p| (p.size >= threshold) == (p.card >= p.software))
+            .count()
+    };
+    // Candidates from the largest down (never first), so that ties keep the larger.
+    let mut best = (right(usize::MAX), None);
     for p in sorted.iter().rev() {
-        if p.card >= p.software {
-            found = Some(p.size);
-        } else {
-            break;
+        let score = right(p.size);
+        if score > best.0 {
+            best = (score, Some(p.size));
         }
     }
-    found
+    best.1
+}
+
+/// The smallest size at which the card is at least software (the first
+/// card win; for reference beside the routing threshold).
+pub fn first_card_win(points: &[Point]) -> Option<usize> {
+    points.iter().filter(|p| p.card >= p.software).map(|p| p.size).min()
+}
+
+/// How many of `points` a threshold sends to the faster engine.
+pub fn routed_right(points: &[Point], threshold: Option<usize>) -> usize {
+    let t = threshold.unwrap_or(usize::MAX);
+    points.iter().filter(|p| (p.size >= t) == (p.card >= p.software)).count()
 }
 
 /// `never` for no crossover, else the size.
@@ -75,18 +95,28 @@ mod tests {
     }
 
     #[test]
-    fn the_crossover_is_where_the_card_stays_ahead() {
+    fn the_crossover_sends_the_most_sizes_to_the_faster_engine() {
         let grid = [p(16, 100.0, 5.0), p(64, 100.0, 80.0), p(256, 100.0, 100.0), p(1024, 100.0, 300.0)];
-        assert_eq!(crossover(&grid), Some(256), "ties go to the card");
+        assert_eq!(crossover(&grid), Some(256), "ties of throughput go to the card");
+        assert_eq!(routed_right(&grid, Some(256)), 4);
         let mut shuffled = grid;
         shuffled.reverse();
         assert_eq!(crossover(&shuffled), Some(256), "order of the points does not matter");
         assert_eq!(crossover(&[p(16, 1.0, 0.5), p(32, 1.0, 0.9)]), None);
-        // ahead in the middle only: the dispatcher would send the larger, losing sizes to the card
-        assert_eq!(crossover(&[p(16, 1.0, 0.5), p(32, 1.0, 2.0), p(64, 1.0, 0.9)]), None);
-        assert_eq!(crossover(&[p(16, 1.0, 2.0), p(32, 1.0, 0.5), p(64, 1.0, 3.0)]), Some(64));
+        assert_eq!(routed_right(&[p(16, 1.0, 0.5), p(32, 1.0, 0.9)], None), 2);
+        // a card ahead over a middle band, behind by a little at the top: it gets the band
+        let band = [p(16, 1.0, 0.5), p(32, 1.0, 0.8), p(64, 1.0, 1.3), p(128, 1.0, 1.2), p(256, 1.0, 0.9)];
+        assert_eq!(crossover(&band), Some(64));
+        assert_eq!(first_card_win(&band), Some(64));
+        // one noisy win below the band does not move it (ties: the larger threshold)
+        let blip = [p(16, 1.0, 1.1), p(32, 1.0, 0.8), p(64, 1.0, 0.9), p(128, 1.0, 1.2), p(256, 1.0, 1.3)];
+        assert_eq!(crossover(&blip), Some(128));
+        assert_eq!(first_card_win(&blip), Some(16));
+        // ahead at one size only, behind everywhere else: never (a tie with 16 keeps never)
+        assert_eq!(crossover(&[p(16, 1.0, 2.0), p(32, 1.0, 0.5), p(64, 1.0, 0.5)]), None);
         assert_eq!(crossover(&[p(16, 1.0, 2.0)]), Some(16));
         assert_eq!(crossover(&[]), None);
+        assert_eq!(first_card_win(&[]), None);
     }
 
     #[test]

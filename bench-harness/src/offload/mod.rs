@@ -17,9 +17,10 @@
 //!
 //! The ruler (`Ruler` over the card in modes off, sampled and all) is timed
 //! the same way; its overhead is against mode off. The crossover per AEAD is
-//! the smallest size of a power-of-two grid from which on the card's seal
-//! throughput is at least software's ([`crossover`]); `--write-config`
-//! records it in driver/dispatch.toml, the dispatcher's compiled-in defaults.
+//! the routing threshold on a power-of-two grid that sends the most sizes
+//! to the engine whose seal throughput is higher there ([`crossover`]);
+//! `--write-config` records it in driver/dispatch.toml, the dispatcher's
+//! compiled-in defaults.
 //!
 //! `--card vfio` measures a real card through agilis-vfio's `VfioBus`, in
 //! wall-clock time, the same way.
@@ -227,8 +228,13 @@ pub struct GridRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct Crossover {
     pub aead: Aead,
-    /// bytes; None: never
+    /// the routing threshold in bytes ([`crossover::crossover`]); None: never
     pub size: Option<usize>,
+    /// grid sizes that threshold sends to the faster engine
+    pub routed_right: usize,
+    pub grid_sizes: usize,
+    /// the smallest size at which the card is at least software; None: no size
+    pub first_card_win: Option<usize>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -382,7 +388,13 @@ pub fn measure<B: Bus + 'static>(
             aead.name(),
             size.map_or("never".into(), |s| format!("{s} B"))
         );
-        crossovers.push(Crossover { aead, size });
+        crossovers.push(Crossover {
+            aead,
+            size,
+            routed_right: crossover::routed_right(&points, size),
+            grid_sizes: points.len(),
+            first_card_win: crossover::first_card_win(&points),
+        });
     }
 
     // 2. Software, card and auto at the table's sizes.

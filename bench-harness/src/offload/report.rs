@@ -57,15 +57,15 @@ pub fn config_header(rep: &Report) -> Vec<String> {
         None => h.push("Card: a real card through VFIO, wall-clock time.".into()),
     }
     h.push(format!(
-        "Crossover: the smallest message size of the grid ({} .. {}, powers of two) from",
+        "Crossover: of the grid's sizes ({} .. {}, powers of two), the threshold that",
         md::size(rep.grid.first().map_or(0, |g| g.size as u64)),
         md::size(rep.grid.last().map_or(0, |g| g.size as u64)),
     ));
     h.push(format!(
-        "which on the card's seal throughput (batches of {} jobs) is at least the",
+        "sends the most sizes to the engine with the higher seal throughput (batches of {} jobs)",
         rep.batch_jobs
     ));
-    h.push("software engine's; \"never\": at no size. Other keys: the defaults.".into());
+    h.push("(ties: the larger); \"never\": none beats software only. Other keys: the defaults.".into());
     h
 }
 

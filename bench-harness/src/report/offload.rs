@@ -194,38 +194,29 @@ pub fn latency_example(s: &mut String, o: &Value) {
     s.push('\n');
 }
 
-/// One line per AEAD: its crossover, with the card/software ratio on both
-/// sides of it (how close the call was).
+/// One line per AEAD: its crossover, how many grid sizes it routes to the
+/// faster engine, and where the card is first ahead.
 pub fn crossover_lines(s: &mut String, o: &Value) {
     let grid: Vec<&Value> = o["grid"].as_array().into_iter().flatten().collect();
     for c in o["crossover"].as_array().into_iter().flatten() {
         let aead = c["aead"].as_str().unwrap_or("?");
-        let mut rows: Vec<(u64, f64)> = grid
+        let best = grid
             .iter()
             .filter(|r| r["aead"] == aead)
             .map(|r| (r["size"].as_u64().unwrap_or(0), num(&r["card_mb_per_s"]) / num(&r["software_mb_per_s"])))
-            .collect();
-        rows.sort_by_key(|r| r.0);
-        let ratio = |size: u64| rows.iter().find(|r| r.0 == size).map(|r| r.1);
-        let at = match c["size"].as_u64() {
-            Some(n) => {
-                let below = rows.iter().rev().find(|r| r.0 < n);
-                let margin = match (ratio(n), below) {
-                    (Some(here), Some(&(b, there))) => {
-                        format!("; card/software {here:.2} there, {there:.2} at {}", size(b))
-                    }
-                    (Some(here), None) => format!("; card/software {here:.2} there"),
-                    _ => String::new(),
-                };
-                format!("**{}** (the card's seal throughput is at least software's from there on{margin})", size(n))
-            }
-            None => {
-                let best = rows.iter().max_by(|a, b| a.1.total_cmp(&b.1));
-                let margin = best.map_or(String::new(), |&(b, r)| format!("; the card's best: {r:.2} of software's, at {}", size(b)));
-                format!("**never** (software is ahead at the largest size measured{margin})")
-            }
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        let threshold = c["size"].as_u64().map_or("never".into(), size);
+        let first = match c["first_card_win"].as_u64() {
+            Some(n) => format!("the card is first at least as fast at {}", size(n)),
+            None => "the card is behind at every size".into(),
         };
-        let _ = writeln!(s, "- {aead}: {at}");
+        let best = best.map_or(String::new(), |(n, r)| format!("; its best: {r:.2} x software, at {}", size(n)));
+        let _ = writeln!(
+            s,
+            "- {aead}: **{threshold}** (sends {} of {} grid sizes to the faster engine; {first}{best})",
+            count(&c["routed_right"]),
+            count(&c["grid_sizes"]),
+        );
     }
     s.push('\n');
 }
@@ -314,7 +305,8 @@ mod tests {
             "time_model": "cycles", "batch_jobs": 64, "ad_len": 16, "software_runs": 7, "card_runs": 3, "repeat_card_up_to": 262144, "run_bytes": 4194304,
             "grid": [{"aead": "AES-256-GCM", "size": 16, "software_mb_per_s": 100.0, "card_mb_per_s": 5.0},
                      {"aead": "AES-256-GCM", "size": 1024, "software_mb_per_s": 100.0, "card_mb_per_s": 150.0}],
-            "crossover": [{"aead": "AES-256-GCM", "size": 1024}, {"aead": "Ascon-AEAD128", "size": null}],
+            "crossover": [{"aead": "AES-256-GCM", "size": 1024, "routed_right": 2, "grid_sizes": 2, "first_card_win": 1024},
+                          {"aead": "Ascon-AEAD128", "size": null, "routed_right": 0, "grid_sizes": 0, "first_card_win": null}],
             "throughput": [{"aead": "AES-256-GCM", "size": 1024, "direction": "seal",
                 "software": {"mb_per_s": 100.0, "jobs_per_s": 97656.0},
                 "card": {"mb_per_s": 150.0, "jobs_per_s": 146484.0, "ticks": 4242, "seconds_per_batch": 0.000437, "bus": {"mmio_reads": 9, "mmio_writes": 5, "interrupt_waits": 3}},
@@ -336,8 +328,8 @@ mod tests {
         assert!(s.contains("| 16 B | 100 | 5.0 |") && s.contains("| 1 KiB | 100 | **150** |"), "{s}");
         let mut sec = String::new();
         section(&mut sec, Some(&o));
-        assert!(sec.contains("AES-256-GCM: **1 KiB** (the card's seal throughput is at least software's from there on; card/software 1.50 there, 0.05 at 16 B)"), "{sec}");
-        assert!(sec.contains("Ascon-AEAD128: **never**"), "{sec}");
+        assert!(sec.contains("AES-256-GCM: **1 KiB** (sends 2 of 2 grid sizes to the faster engine; the card is first at least as fast at 1 KiB; its best: 1.50 x software, at 1 KiB)"), "{sec}");
+        assert!(sec.contains("Ascon-AEAD128: **never** (sends 0 of 0 grid sizes to the faster engine; the card is behind at every size)"), "{sec}");
         assert!(sec.contains("94.8 MHz") && sec.contains("[offload.md](offload.md)"), "{sec}");
         assert!(sec.contains("5.1 4.9 4.0 at the start, 3.2 4.0 4.1 at the end"), "{sec}");
         let mut none = String::new();
