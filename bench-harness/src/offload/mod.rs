@@ -62,7 +62,7 @@ Simulated time is card time only: it has no PCIe latency (doorbell and other reg
 and no host time of the driver (staging DMA buffers). The tables count the driver's register reads and writes and interrupt \
 waits per batch, so that a latency of one's choice can be added. On a real card (--card vfio) every figure is wall time.
 
-About 10 minutes on 2 vCPUs with the defaults (most of it simulating the card); --quick about one.
+About 4-6 minutes on 2 vCPUs with the defaults, most of it simulating the card; --quick (fewer software runs, a coarser grid) saves little of that.
 
 Example: cargo run --release -p agilis-bench --bin bench-harness -- offload --write-config")]
 pub struct Args {
