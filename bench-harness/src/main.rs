@@ -8,6 +8,7 @@ mod anchor;
 mod embedded;
 mod fpga;
 mod handover;
+mod offload;
 mod report;
 
 #[derive(Parser)]
@@ -32,6 +33,8 @@ enum Command {
     CortexM(embedded::cortex_m::Args),
     /// Vehicle handover: the SecCDV baseline (m = 15, 30; P-256) beside agilis, medians per phase, bytes on the air
     Handover(handover::Args),
+    /// AEAD offload: software, the simulated card (cycles at the synthesized clock) and the dispatcher per message size, the ruler's cost, the crossover -> docs/offload.md, offload.json, --write-config: driver/dispatch.toml
+    Offload(offload::Args),
     /// All targets in one report: host criterion, handshake, vehicle handover, AVR, Cortex-M4, FPGA -> docs/benchmarks.md, plots, report.json
     Report(report::Args),
 }
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
         Command::Avr(args) => embedded::avr::run(&args),
         Command::CortexM(args) => embedded::cortex_m::run(&args),
         Command::Handover(args) => handover::run(&args),
+        Command::Offload(args) => offload::run(&args),
         Command::Report(args) => report::run(&args),
     };
     match result {

@@ -17,6 +17,8 @@ mod report {
     pub mod inputs;
     #[path = "markdown.rs"]
     pub mod markdown;
+    #[path = "offload.rs"]
+    pub mod offload;
     #[path = "plots.rs"]
     pub mod plots;
     #[path = "published.rs"]
@@ -332,6 +334,7 @@ fn full_inputs(dir: &Path) -> Inputs {
             rerun: false,
             commit: Some("a005ba2 2026-11-23 (the last commit of the file)".into()),
         }),
+        offload: None,
     }
 }
 
@@ -643,6 +646,7 @@ fn missing_stages_are_declared_not_invented() {
         avr: None,
         cortex_m: None,
         fpga: None,
+        offload: None,
     };
     let rendered = report::render::render(&inputs);
     report::render::write(

@@ -135,4 +135,7 @@ pub struct Inputs {
     /// bench-harness/results/cortex-m4.json of this run.
     pub cortex_m: Option<Value>,
     pub fpga: Option<FpgaSource>,
+    /// bench-harness/results/offload.json as `bench-harness offload` stored
+    /// it (read, not rerun: the simulated card takes minutes).
+    pub offload: Option<Value>,
 }

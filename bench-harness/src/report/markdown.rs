@@ -25,6 +25,7 @@ pub fn page(inp: &Inputs, comparison: &[Comparison], plots: &[Plot]) -> String {
     host(&mut s, inp, plots);
     handshake(&mut s, inp);
     super::handover::section(&mut s, inp);
+    super::offload::section(&mut s, inp.offload.as_ref());
     if let Some(m) = &inp.host {
         dispatch(&mut s, m);
         every_median(&mut s, m);

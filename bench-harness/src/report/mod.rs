@@ -15,6 +15,7 @@ pub mod figures;
 pub mod handover;
 pub mod inputs;
 pub mod markdown;
+pub mod offload;
 pub mod plots;
 pub mod published;
 pub mod render;
@@ -291,6 +292,7 @@ pub fn run(args: &Args) -> Result<(), String> {
         avr: inp_avr,
         cortex_m: inp_cortex,
         fpga: inp_fpga,
+        offload: stored_offload(&root),
     };
     let rendered = render::render(&inputs);
     println!("{}", rendered.summary);
@@ -310,6 +312,26 @@ pub fn run(args: &Args) -> Result<(), String> {
             "stage(s) failed: {} (the report was written with the failures noted)",
             failed.join(", ")
         ))
+    }
+}
+
+/// The stored offload figures (bench-harness offload), if any: cheap to read,
+/// slow to remeasure, so the report only reads them.
+fn stored_offload(root: &Path) -> Option<Value> {
+    let path = root.join("bench-harness/results/offload.json");
+    if !path.exists() {
+        eprintln!("[report] offload: no {} (run bench-harness offload)", path.display());
+        return None;
+    }
+    match read_json(&path) {
+        Ok(v) => {
+            eprintln!("[report] offload: using stored figures from {}", path.display());
+            Some(v)
+        }
+        Err(e) => {
+            eprintln!("[report] offload: {e}");
+            None
+        }
     }
 }
 

@@ -71,6 +71,9 @@ fn report_json(inp: &Inputs, comparison: &[Comparison]) -> Value {
         "fpga": inp.fpga.as_ref().map(|f| json!({
             "source": f.path, "rerun_in_this_run": f.rerun, "commit": f.commit, "figures": f.json,
         })),
+        "offload": inp.offload.as_ref().map(|o| json!({
+            "source": "bench-harness/results/offload.json", "rerun_in_this_run": false, "figures": o,
+        })),
     })
 }
 
