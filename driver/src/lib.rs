@@ -222,16 +222,14 @@ struct Slot {
 /// [`agilis_suites::aead::AeadKey`] (aws-lc-rs or RustCrypto underneath).
 ///
 /// A batch with at least [`PARALLEL_MIN_WORK`] of work is split into runs
-/// of about equal bytes, one per core, on a thread pool the engine starts
-/// when first needed (see [`with_max_threads`](Self::with_max_threads));
-/// smaller batches run on the calling thread.
+/// of about equal bytes, one per core (see
+/// [`with_max_threads`](Self::with_max_threads)), on a pool of one thread
+/// per core that every engine of the process shares; smaller batches run on
+/// the calling thread.
 pub struct SoftwareEngine {
     slots: RwLock<Vec<Slot>>,
     capacity: usize,
     max_threads: usize,
-    /// Worker threads, started by the first batch that needs them (None:
-    /// the pool could not start; batches then run on the calling thread).
-    pool: OnceLock<Option<rayon::ThreadPool>>,
 }
 
 impl SoftwareEngine {
@@ -249,7 +247,6 @@ impl SoftwareEngine {
             slots: RwLock::new(Vec::new()),
             capacity: capacity.min(u32::MAX as usize),
             max_threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            pool: OnceLock::new(),
         }
     }
 
@@ -390,7 +387,7 @@ impl Engine for SoftwareEngine {
             jobs.iter().map(|j| self.key(&slots, j.key)).collect()
         };
         let threads = worker_threads(jobs, &keys, self.max_threads);
-        let pool = if threads > 1 { self.pool() } else { None };
+        let pool = if threads > 1 { worker_pool() } else { None };
         let Some(pool) = pool else {
             return run_jobs(jobs, &keys);
         };
@@ -411,18 +408,21 @@ impl Engine for SoftwareEngine {
     }
 }
 
-impl SoftwareEngine {
-    fn pool(&self) -> Option<&rayon::ThreadPool> {
-        self.pool
-            .get_or_init(|| {
-                rayon::ThreadPoolBuilder::new()
-                    .num_threads(self.max_threads)
-                    .thread_name(|i| format!("agilis-aead-{i}"))
-                    .build()
-                    .ok()
-            })
-            .as_ref()
-    }
+/// One pool of worker threads for every `SoftwareEngine` of the process,
+/// one thread per core, started by the first batch that needs it. Per-engine
+/// pools would multiply threads: a dispatcher and a ruler each hold a
+/// software engine beside the caller's. `None`: the pool could not start,
+/// and batches run on the calling thread.
+fn worker_pool() -> Option<&'static rayon::ThreadPool> {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .thread_name(|i| format!("agilis-aead-{i}"))
+            .build()
+            .ok()
+    })
+    .as_ref()
 }
 
 /// The work below which a batch runs on the calling thread, in bytes of
