@@ -282,7 +282,10 @@ fn offload_demo() -> CliResult {
     );
 
     // The dispatcher: which sizes the measured crossovers send to the card.
-    let config = DispatchConfig::default();
+    let mut config = DispatchConfig::default();
+    // The simulator's wall time is not card time: a 64 KiB job takes it
+    // longer than a real card's deadline allows.
+    config.card_deadline = std::time::Duration::from_secs(3600);
     let auto = AutoEngine::new(Some(card.clone() as Arc<dyn Engine>), config.clone());
     let key = auto
         .load_key(codepoint::ASCON_AEAD128, &[7; 16])
