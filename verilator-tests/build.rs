@@ -23,83 +23,17 @@ const AES_RTL: &[&str] = &["aes256_gcm", "aes_", "ghash_"];
 const TOP_RTL: &[&str] = &["agilis_", "ascon_", "aes256_gcm", "aes_", "ghash_"];
 
 const MODELS: &[Model] = &[
-    Model {
-        name: "ascon_r1_b64",
-        top: "ascon_aead128",
-        rtl_prefixes: ASCON_RTL,
-        params: &[("ROUNDS_PER_CYCLE", "1"), ("BUS", "64")],
-        shim: "core_shim.cpp",
-    },
-    Model {
-        name: "ascon_r1_b128",
-        top: "ascon_aead128",
-        rtl_prefixes: ASCON_RTL,
-        params: &[("ROUNDS_PER_CYCLE", "1"), ("BUS", "128")],
-        shim: "core_shim.cpp",
-    },
-    Model {
-        name: "ascon_r2_b64",
-        top: "ascon_aead128",
-        rtl_prefixes: ASCON_RTL,
-        params: &[("ROUNDS_PER_CYCLE", "2"), ("BUS", "64")],
-        shim: "core_shim.cpp",
-    },
-    Model {
-        name: "ascon_r2_b128",
-        top: "ascon_aead128",
-        rtl_prefixes: ASCON_RTL,
-        params: &[("ROUNDS_PER_CYCLE", "2"), ("BUS", "128")],
-        shim: "core_shim.cpp",
-    },
-    Model {
-        name: "ascon_r4_b64",
-        top: "ascon_aead128",
-        rtl_prefixes: ASCON_RTL,
-        params: &[("ROUNDS_PER_CYCLE", "4"), ("BUS", "64")],
-        shim: "core_shim.cpp",
-    },
-    Model {
-        name: "ascon_r4_b128",
-        top: "ascon_aead128",
-        rtl_prefixes: ASCON_RTL,
-        params: &[("ROUNDS_PER_CYCLE", "4"), ("BUS", "128")],
-        shim: "core_shim.cpp",
-    },
-    Model {
-        name: "aes256_gcm",
-        top: "aes256_gcm",
-        rtl_prefixes: AES_RTL,
-        params: &[("BUS", "128")],
-        shim: "core_shim.cpp",
-    },
+    Model { name: "ascon_r1_b64", top: "ascon_aead128", rtl_prefixes: ASCON_RTL, params: &[("ROUNDS_PER_CYCLE", "1"), ("BUS", "64")], shim: "core_shim.cpp" },
+    Model { name: "ascon_r1_b128", top: "ascon_aead128", rtl_prefixes: ASCON_RTL, params: &[("ROUNDS_PER_CYCLE", "1"), ("BUS", "128")], shim: "core_shim.cpp" },
+    Model { name: "ascon_r2_b64", top: "ascon_aead128", rtl_prefixes: ASCON_RTL, params: &[("ROUNDS_PER_CYCLE", "2"), ("BUS", "64")], shim: "core_shim.cpp" },
+    Model { name: "ascon_r2_b128", top: "ascon_aead128", rtl_prefixes: ASCON_RTL, params: &[("ROUNDS_PER_CYCLE", "2"), ("BUS", "128")], shim: "core_shim.cpp" },
+    Model { name: "ascon_r4_b64", top: "ascon_aead128", rtl_prefixes: ASCON_RTL, params: &[("ROUNDS_PER_CYCLE", "4"), ("BUS", "64")], shim: "core_shim.cpp" },
+    Model { name: "ascon_r4_b128", top: "ascon_aead128", rtl_prefixes: ASCON_RTL, params: &[("ROUNDS_PER_CYCLE", "4"), ("BUS", "128")], shim: "core_shim.cpp" },
+    Model { name: "aes256_gcm", top: "aes256_gcm", rtl_prefixes: AES_RTL, params: &[("BUS", "128")], shim: "core_shim.cpp" },
     // The card's top level (agilis_top): 4 lanes, lanes 2 and 3 AES-256-GCM, 0 and 1 Ascon (2 rounds/cycle).
-    Model {
-        name: "top_mixed",
-        top: "agilis_top",
-        rtl_prefixes: TOP_RTL,
-        params: &[
-            ("N_LANES", "4"),
-            ("LANE_AES_MASK", "12"),
-            ("ASCON_ROUNDS_PER_CYCLE", "2"),
-            ("KEY_SLOTS", "16"),
-        ],
-        shim: "top_shim.cpp",
-    },
+    Model { name: "top_mixed", top: "agilis_top", rtl_prefixes: TOP_RTL, params: &[("N_LANES", "4"), ("LANE_AES_MASK", "12"), ("ASCON_ROUNDS_PER_CYCLE", "2"), ("KEY_SLOTS", "16")], shim: "top_shim.cpp" },
     // The smallest corners of the parameters: one Ascon lane (1 round/cycle), 3 key slots, an 8-entry ring, 4 KiB jobs.
-    Model {
-        name: "top_small",
-        top: "agilis_top",
-        rtl_prefixes: TOP_RTL,
-        params: &[
-            ("N_LANES", "1"),
-            ("LANE_AES_MASK", "0"),
-            ("ASCON_ROUNDS_PER_CYCLE", "1"),
-            ("KEY_SLOTS", "3"),
-            ("RING_MAX_LOG2", "3"),
-            ("MAX_LEN_LOG2", "12"),
-        ],
-        shim: "top_shim.cpp",
-    },
+    Model { name: "top_small", top: "agilis_top", rtl_prefixes: TOP_RTL, params: &[("N_LANES", "1"), ("LANE_AES_MASK", "0"), ("ASCON_ROUNDS_PER_CYCLE", "1"), ("KEY_SLOTS", "3"), ("RING_MAX_LOG2", "3"), ("MAX_LEN_LOG2", "12")], shim: "top_shim.cpp" },
 ];
 
 /// The model that stands in for the card outside the tests (`sim_bus::CARD_MODEL`).
@@ -121,9 +55,7 @@ fn main() {
     let root = match verilator_root() {
         Some(root) => root,
         None => {
-            println!(
-                "cargo:warning=verilator not found on PATH: hdl/ models not built (apt-get install verilator)"
-            );
+            println!("cargo:warning=verilator not found on PATH: hdl/ models not built (apt-get install verilator)");
             std::fs::write(out.join("models.rs"), format!("{MODELS_DECL}&[];\n")).unwrap();
             return;
         }
@@ -142,25 +74,12 @@ fn main() {
         let mdir = out.join(model.name);
         let prefix = format!("V{}", model.name);
         let mut cmd = Command::new("verilator");
-        cmd.args([
-            "--cc",
-            "--build",
-            "-j",
-            &jobs,
-            "-Wno-fatal",
-            "--x-assign",
-            "unique",
-            "--x-initial",
-            "unique",
-        ])
-        .arg("--prefix")
-        .arg(&prefix)
-        .arg("-Mdir")
-        .arg(&mdir)
-        .arg("--top-module")
-        .arg(model.top)
-        .args(["-CFLAGS", "-fPIC -O2"])
-        .arg(format!("-I{}", rtl_dir.display()));
+        cmd.args(["--cc", "--build", "-j", &jobs, "-Wno-fatal", "--x-assign", "unique", "--x-initial", "unique"])
+            .arg("--prefix").arg(&prefix)
+            .arg("-Mdir").arg(&mdir)
+            .arg("--top-module").arg(model.top)
+            .args(["-CFLAGS", "-fPIC -O2"])
+            .arg(format!("-I{}", rtl_dir.display()));
         for (k, v) in model.params {
             cmd.arg(format!("-G{k}={v}"));
         }
@@ -192,10 +111,7 @@ fn main() {
         println!("cargo:rustc-link-search=native={}", mdir.display());
         println!("cargo:rustc-link-lib=static:+verbatim={prefix}__ALL.a");
         externs.push_str(&format!("    fn {api}() -> *const std::ffi::c_void;\n"));
-        registry.push_str(&format!(
-            "    (\"{}\", || unsafe {{ {api}() }}),\n",
-            model.name
-        ));
+        registry.push_str(&format!("    (\"{}\", || unsafe {{ {api}() }}),\n", model.name));
     }
     externs.push_str("}\n");
     registry.push_str("];\n");
@@ -217,11 +133,7 @@ fn main() {
 }
 
 fn verilator_root() -> Option<PathBuf> {
-    let output = Command::new("verilator")
-        .arg("--getenv")
-        .arg("VERILATOR_ROOT")
-        .output()
-        .ok()?;
+    let output = Command::new("verilator").arg("--getenv").arg("VERILATOR_ROOT").output().ok()?;
     if !output.status.success() {
         return None;
     }
@@ -239,11 +151,6 @@ fn rtl_files(dir: &Path, prefixes: &[&str]) -> Vec<PathBuf> {
         })
         .collect();
     files.sort();
-    assert!(
-        !files.is_empty(),
-        "no RTL in {} for {:?}",
-        dir.display(),
-        prefixes
-    );
+    assert!(!files.is_empty(), "no RTL in {} for {:?}", dir.display(), prefixes);
     files
 }

@@ -28,11 +28,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use agilis_driver::SoftwareEngine;
 use agilis_negotiate::handshake::{Config, Policy};
-use agilis_negotiate::now_ms;
 use agilis_negotiate::pki::{CaDir, DAY_MS, DEFAULT_SIGNATURE, Identity, anchor_capabilities};
 use agilis_negotiate::server::{Discard, Limits, Server, Snapshot};
 use agilis_negotiate::tcp::Connection;
 use agilis_negotiate::trust::LocalTrust;
+use agilis_negotiate::now_ms;
 use agilis_suites::Family;
 use agilis_suites::registry::{self, Withdrawal, codepoint as cp};
 use serde::Serialize;
@@ -49,12 +49,7 @@ then bench-harness anchor --to 127.0.0.1:7443 --identity A --trust CA/trust.
 Example: cargo run --release -p agilis-bench --bin bench-harness -- anchor")]
 pub struct Args {
     /// Concurrency levels: clients at once (comma-separated).
-    #[arg(
-        long,
-        value_delimiter = ',',
-        default_value = "1,10,100,1000",
-        value_name = "N,N,.."
-    )]
+    #[arg(long, value_delimiter = ',', default_value = "1,10,100,1000", value_name = "N,N,..")]
     pub clients: Vec<usize>,
     /// Handshakes per level (at least one per client).
     #[arg(long, default_value_t = 2000, value_name = "N")]
@@ -78,11 +73,7 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub trust: Option<PathBuf>,
     /// Where to write the JSON (relative paths are taken from the workspace root).
-    #[arg(
-        long,
-        default_value = "bench-harness/results/anchor.json",
-        value_name = "PATH"
-    )]
+    #[arg(long, default_value = "bench-harness/results/anchor.json", value_name = "PATH")]
     pub out: PathBuf,
 }
 
@@ -142,19 +133,10 @@ fn build_err(e: impl std::fmt::Display) -> String {
 /// A CA and two anchors in `dir`; (client, server) configurations.
 fn local_pki(dir: &Path, suite: SuiteChoice) -> Result<(Config, Config), String> {
     let now = now_ms();
-    let ca = CaDir::init(&dir.join("ca"), "bench-ca", DEFAULT_SIGNATURE, DAY_MS, now)
-        .map_err(build_err)?;
+    let ca = CaDir::init(&dir.join("ca"), "bench-ca", DEFAULT_SIGNATURE, DAY_MS, now).map_err(build_err)?;
     let cfg = |subnet: &str| -> Result<Config, String> {
         let id = dir.join(subnet);
-        ca.issue(
-            subnet,
-            DEFAULT_SIGNATURE,
-            anchor_capabilities(),
-            DAY_MS,
-            now,
-            &id,
-        )
-        .map_err(build_err)?;
+        ca.issue(subnet, DEFAULT_SIGNATURE, anchor_capabilities(), DAY_MS, now, &id).map_err(build_err)?;
         load(&id, &ca.trust_dir(), suite)
     };
     Ok((cfg("client")?, cfg("server")?))
@@ -163,23 +145,16 @@ fn local_pki(dir: &Path, suite: SuiteChoice) -> Result<(Config, Config), String>
 fn load(identity: &Path, trust: &Path, suite: SuiteChoice) -> Result<Config, String> {
     let id = Identity::load(identity).map_err(|e| format!("{}: {e}", identity.display()))?;
     let trust = LocalTrust::load_dir(trust).map_err(|e| format!("{}: {e}", trust.display()))?;
-    Ok(Config::new(
-        Arc::new(id),
-        Arc::new(trust),
-        policy(suite),
-        Arc::new(SoftwareEngine::new()),
-    ))
+    Ok(Config::new(Arc::new(id), Arc::new(trust), policy(suite), Arc::new(SoftwareEngine::new())))
 }
 
 /// One client's handshake, then a clean close; the handshake's latency.
 fn one_handshake(addr: SocketAddr, cfg: &Config) -> Result<Duration, String> {
     let started = Instant::now();
     let stream = TcpStream::connect(addr).map_err(|e| format!("connect: {e}"))?;
-    let conn =
-        Connection::initiate(stream, cfg.clone(), Duration::from_secs(60)).map_err(build_err)?;
+    let conn = Connection::initiate(stream, cfg.clone(), Duration::from_secs(60)).map_err(build_err)?;
     let latency = started.elapsed();
-    conn.pump(std::io::empty(), &mut std::io::sink())
-        .map_err(build_err)?;
+    conn.pump(std::io::empty(), &mut std::io::sink()).map_err(build_err)?;
     Ok(latency)
 }
 
@@ -200,13 +175,8 @@ fn level(addr: SocketAddr, cfg: &Config, clients: usize, budget: usize) -> Level
     let started = Instant::now();
     let threads: Vec<_> = (0..clients)
         .map(|_| {
-            let (next, done, lat, errs, cfg) = (
-                next.clone(),
-                done.clone(),
-                latencies.clone(),
-                errors.clone(),
-                cfg.clone(),
-            );
+            let (next, done, lat, errs, cfg) =
+                (next.clone(), done.clone(), latencies.clone(), errors.clone(), cfg.clone());
             std::thread::Builder::new()
                 .spawn(move || {
                     while next.fetch_add(1, Ordering::Relaxed) < budget {
@@ -258,8 +228,7 @@ fn level(addr: SocketAddr, cfg: &Config, clients: usize, budget: usize) -> Level
 
 fn bulk(addr: SocketAddr, cfg: &Config, mib: u64) -> Result<f64, String> {
     let stream = TcpStream::connect(addr).map_err(|e| format!("connect: {e}"))?;
-    let conn =
-        Connection::initiate(stream, cfg.clone(), Duration::from_secs(60)).map_err(build_err)?;
+    let conn = Connection::initiate(stream, cfg.clone(), Duration::from_secs(60)).map_err(build_err)?;
     let bytes = mib * 1024 * 1024;
     let started = Instant::now();
     let (sent, _) = conn
@@ -274,11 +243,7 @@ fn bulk(addr: SocketAddr, cfg: &Config, mib: u64) -> Result<f64, String> {
 
 fn suite_line(cfg: &Config) -> String {
     let names = |k| -> Vec<&str> {
-        cfg.policy
-            .allowed(k)
-            .iter()
-            .map(|c| registry::by_codepoint(*c).map_or("?", |a| a.name))
-            .collect()
+        cfg.policy.allowed(k).iter().map(|c| registry::by_codepoint(*c).map_or("?", |a| a.name)).collect()
     };
     format!(
         "kem {} | signature {} (certificates) | aead {} | kdf {}",
@@ -292,21 +257,14 @@ fn suite_line(cfg: &Config) -> String {
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|c| {
-            c.lines().find_map(|l| {
-                l.strip_prefix("model name")
-                    .map(|v| v.trim_start_matches([' ', '\t', ':']).to_string())
-            })
-        })
+        .and_then(|c| c.lines().find_map(|l| l.strip_prefix("model name").map(|v| v.trim_start_matches([' ', '\t', ':']).to_string())))
         .unwrap_or_else(|| "unknown CPU".into());
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     format!("{cpu}, {cores} logical CPUs")
 }
 
 fn date_utc() -> String {
-    let unix = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let unix = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     crate::fpga::docs::civil_from_days((unix / 86_400) as i64).to_string()
 }
 
@@ -319,11 +277,7 @@ pub fn run(args: &Args) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&dir);
     let (ccfg, addr, server) = match &args.to {
         Some(to) => {
-            let cfg = load(
-                args.identity.as_deref().expect("clap"),
-                args.trust.as_deref().expect("clap"),
-                args.suite,
-            )?;
+            let cfg = load(args.identity.as_deref().expect("clap"), args.trust.as_deref().expect("clap"), args.suite)?;
             let addr = std::net::ToSocketAddrs::to_socket_addrs(to)
                 .map_err(|e| format!("--to {to}: {e}"))?
                 .next()
@@ -346,10 +300,7 @@ pub fn run(args: &Args) -> Result<(), String> {
     };
     let suite = suite_line(&ccfg);
     let server_desc = match &server {
-        Some(_) => {
-            "in-process agilis_negotiate::server::Server (Discard), one thread per connection"
-                .to_string()
-        }
+        Some(_) => "in-process agilis_negotiate::server::Server (Discard), one thread per connection".to_string(),
         None => format!("external at {addr}"),
     };
     eprintln!("[anchor] suite: {suite}");
@@ -362,11 +313,7 @@ pub fn run(args: &Args) -> Result<(), String> {
     let mut rates = Vec::new();
     for i in 0..args.bulk_sessions {
         let r = bulk(addr, &ccfg, args.megabytes)?;
-        eprintln!(
-            "[anchor] bulk session {}: {} MiB at {r:.0} Mbit/s",
-            i + 1,
-            args.megabytes
-        );
+        eprintln!("[anchor] bulk session {}: {} MiB at {r:.0} Mbit/s", i + 1, args.megabytes);
         rates.push(r);
     }
     let counters: Option<Snapshot> = server.map(|s| {
@@ -377,10 +324,7 @@ pub fn run(args: &Args) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&dir);
 
     println!("anchor handshakes on loopback ({suite})");
-    println!(
-        "{:>8} {:>11} {:>7} {:>10} {:>10} {:>10} {:>10}",
-        "clients", "handshakes", "errors", "hs/s", "p50 ms", "p99 ms", "max ms"
-    );
+    println!("{:>8} {:>11} {:>7} {:>10} {:>10} {:>10} {:>10}", "clients", "handshakes", "errors", "hs/s", "p50 ms", "p99 ms", "max ms");
     for l in &levels {
         println!(
             "{:>8} {:>11} {:>7} {:>10.0} {:>10.2} {:>10.2} {:>10.2}",
@@ -391,36 +335,22 @@ pub fn run(args: &Args) -> Result<(), String> {
         }
     }
     let shown: Vec<String> = rates.iter().map(|r| format!("{r:.0}")).collect();
-    println!(
-        "bulk: {} MiB per session, Mbit/s per session: {}",
-        args.megabytes,
-        shown.join(", ")
-    );
+    println!("bulk: {} MiB per session, Mbit/s per session: {}", args.megabytes, shown.join(", "));
     if let Some(s) = &counters {
         println!("server: {s:?}");
     }
 
     let report = Report {
-        command: format!(
-            "cargo run --release -p agilis-bench --bin bench-harness -- {}",
-            std::env::args().skip(1).collect::<Vec<_>>().join(" ")
-        ),
+        command: format!("cargo run --release -p agilis-bench --bin bench-harness -- {}", std::env::args().skip(1).collect::<Vec<_>>().join(" ")),
         date_utc: date_utc(),
         machine: machine(),
         suite,
         server: server_desc,
         levels,
-        bulk: Bulk {
-            mib: args.megabytes,
-            mbit_per_s: rates,
-        },
+        bulk: Bulk { mib: args.megabytes, mbit_per_s: rates },
         server_counters: counters.map(|s| format!("{s:?}")),
     };
-    let out = if args.out.is_absolute() {
-        args.out.clone()
-    } else {
-        crate::fpga::workspace_root().join(&args.out)
-    };
+    let out = if args.out.is_absolute() { args.out.clone() } else { crate::fpga::workspace_root().join(&args.out) };
     if let Some(parent) = out.parent() {
         std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
     }

@@ -58,11 +58,7 @@ pub struct Args {
     #[arg(long, value_delimiter = ',', value_name = "N,N,..")]
     pub lanes: Vec<u32>,
     /// Where to write the JSON (relative paths are taken from the workspace root).
-    #[arg(
-        long,
-        default_value = "bench-harness/results/fpga.json",
-        value_name = "PATH"
-    )]
+    #[arg(long, default_value = "bench-harness/results/fpga.json", value_name = "PATH")]
     pub json: PathBuf,
     /// The document whose generated block receives the tables.
     #[arg(long, default_value = "docs/hardware.md", value_name = "PATH")]
@@ -105,18 +101,11 @@ impl Flow {
 
 /// The workspace root (bench-harness/..).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("bench-harness has a parent")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("bench-harness has a parent").to_path_buf()
 }
 
 fn from_root(p: &Path) -> PathBuf {
-    if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        workspace_root().join(p)
-    }
+    if p.is_absolute() { p.to_path_buf() } else { workspace_root().join(p) }
 }
 
 /// What a configuration synthesizes.
@@ -135,19 +124,9 @@ pub struct SynthJob {
 #[derive(Clone, Debug, Serialize, PartialEq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum JobKind {
-    Ascon {
-        rounds_per_cycle: u32,
-        bus: u32,
-    },
-    Aes {
-        bus: u32,
-    },
-    LaneArray {
-        lanes: u32,
-        algorithm: String,
-        aes_mask: u64,
-        ascon_rounds_per_cycle: u32,
-    },
+    Ascon { rounds_per_cycle: u32, bus: u32 },
+    Aes { bus: u32 },
+    LaneArray { lanes: u32, algorithm: String, aes_mask: u64, ascon_rounds_per_cycle: u32 },
 }
 
 /// One synthesized configuration.
@@ -182,9 +161,7 @@ fn module_exists(files: &[PathBuf], module: &str) -> bool {
         std::fs::read_to_string(f).is_ok_and(|t| {
             t.lines().any(|l| {
                 let l = l.trim_start();
-                l.starts_with(&needle)
-                    && l[needle.len()..]
-                        .starts_with(|c: char| c.is_whitespace() || c == '#' || c == '(')
+                l.starts_with(&needle) && l[needle.len()..].starts_with(|c: char| c.is_whitespace() || c == '#' || c == '(')
             })
         })
     })
@@ -206,16 +183,10 @@ fn core_jobs(args: &Args) -> Result<Vec<SynthJob>, String> {
                 jobs.push(SynthJob {
                     name: name.clone(),
                     top: "ascon_aead128".into(),
-                    params: vec![
-                        ("ROUNDS_PER_CYCLE".into(), r.to_string()),
-                        ("BUS".into(), bus.to_string()),
-                    ],
+                    params: vec![("ROUNDS_PER_CYCLE".into(), r.to_string()), ("BUS".into(), bus.to_string())],
                     files: ascon.clone(),
                     model: Some(name),
-                    kind: JobKind::Ascon {
-                        rounds_per_cycle: r,
-                        bus,
-                    },
+                    kind: JobKind::Ascon { rounds_per_cycle: r, bus },
                 });
             }
         }
@@ -234,10 +205,7 @@ fn core_jobs(args: &Args) -> Result<Vec<SynthJob>, String> {
     } else {
         eprintln!("[fpga] note: hdl/rtl has no aes256_gcm yet; skipping AES-256-GCM");
     }
-    Ok(jobs
-        .into_iter()
-        .filter(|j| selected(args, &j.name))
-        .collect())
+    Ok(jobs.into_iter().filter(|j| selected(args, &j.name)).collect())
 }
 
 fn selected(args: &Args, name: &str) -> bool {
@@ -248,12 +216,8 @@ fn selected(args: &Args, name: &str) -> bool {
 fn top_params(files: &[PathBuf]) -> Vec<String> {
     let mut out = Vec::new();
     for f in files {
-        let Ok(text) = std::fs::read_to_string(f) else {
-            continue;
-        };
-        let Some(start) = text.find("module agilis_top") else {
-            continue;
-        };
+        let Ok(text) = std::fs::read_to_string(f) else { continue };
+        let Some(start) = text.find("module agilis_top") else { continue };
         let rest = &text[start..];
         let header_end = rest.find(");").unwrap_or(rest.len());
         for line in rest[..header_end].lines() {
@@ -261,15 +225,8 @@ fn top_params(files: &[PathBuf]) -> Vec<String> {
             if let Some(p) = l.strip_prefix("parameter") {
                 let p = p.trim_start();
                 let p = p.strip_prefix("integer").map(str::trim_start).unwrap_or(p);
-                let p = if p.starts_with('[') {
-                    p.split_once(']').map(|x| x.1.trim_start()).unwrap_or(p)
-                } else {
-                    p
-                };
-                let name: String = p
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
+                let p = if p.starts_with('[') { p.split_once(']').map(|x| x.1.trim_start()).unwrap_or(p) } else { p };
+                let name: String = p.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
                 if !name.is_empty() {
                     out.push(name);
                 }
@@ -281,24 +238,15 @@ fn top_params(files: &[PathBuf]) -> Vec<String> {
 
 /// Lane-array configurations (phase 2), given the Ascon rounds chosen for
 /// lanes and which algorithms have per-lane cycle counts.
-fn lane_jobs(
-    args: &Args,
-    ascon_rounds: u32,
-    with_ascon: bool,
-    with_aes: bool,
-) -> Result<Vec<SynthJob>, String> {
+fn lane_jobs(args: &Args, ascon_rounds: u32, with_ascon: bool, with_aes: bool) -> Result<Vec<SynthJob>, String> {
     let rtl = workspace_root().join("hdl/rtl");
     let all = rtl_files(&rtl, &[""])?;
     if !module_exists(&all, "agilis_top") {
-        eprintln!(
-            "[fpga] note: hdl/rtl has no agilis_top yet; lane arrays are estimated as N x core"
-        );
+        eprintln!("[fpga] note: hdl/rtl has no agilis_top yet; lane arrays are estimated as N x core");
         return Ok(vec![]);
     }
     if !args.only.is_empty() && args.lanes.is_empty() {
-        eprintln!(
-            "[fpga] note: --only without --lanes: no lane arrays (estimated as N x core instead)"
-        );
+        eprintln!("[fpga] note: --only without --lanes: no lane arrays (estimated as N x core instead)");
         return Ok(vec![]);
     }
     let declared = top_params(&all);
@@ -312,9 +260,7 @@ fn lane_jobs(
     let mut jobs = Vec::new();
     for (algorithm, all_aes) in [("ascon", false), ("aes", true)] {
         if (all_aes && !with_aes) || (!all_aes && !with_ascon) {
-            eprintln!(
-                "[fpga] note: no {algorithm} core with cycle counts in this run; no {algorithm} lane arrays"
-            );
+            eprintln!("[fpga] note: no {algorithm} core with cycle counts in this run; no {algorithm} lane arrays");
             continue;
         }
         for &n in &counts {
@@ -322,15 +268,9 @@ fn lane_jobs(
                 continue;
             }
             if n == 0 || n > 16 {
-                return Err(format!(
-                    "--lanes {n}: lane counts go from 1 to 16 (agilis_top N_LANES)"
-                ));
+                return Err(format!("--lanes {n}: lane counts go from 1 to 16 (agilis_top N_LANES)"));
             }
-            let mask: u64 = if all_aes {
-                if n == 64 { u64::MAX } else { (1u64 << n) - 1 }
-            } else {
-                0
-            };
+            let mask: u64 = if all_aes { if n == 64 { u64::MAX } else { (1u64 << n) - 1 } } else { 0 };
             let mut params = vec![("N_LANES".to_string(), n.to_string())];
             if declared.iter().any(|p| p == "LANE_AES_MASK") {
                 params.push(("LANE_AES_MASK".into(), mask.to_string()));
@@ -347,12 +287,7 @@ fn lane_jobs(
                 params,
                 files: all.clone(),
                 model: None,
-                kind: JobKind::LaneArray {
-                    lanes: n,
-                    algorithm: algorithm.into(),
-                    aes_mask: mask,
-                    ascon_rounds_per_cycle: ascon_rounds,
-                },
+                kind: JobKind::LaneArray { lanes: n, algorithm: algorithm.into(), aes_mask: mask, ascon_rounds_per_cycle: ascon_rounds },
             });
         }
     }
@@ -372,27 +307,17 @@ pub fn yosys_version() -> Result<String, String> {
 
 fn verilator_version() -> Option<String> {
     let out = Command::new("verilator").arg("--version").output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// Runs the synthesis script on one job and analyses its netlist.
 /// Synthesizes one job; when ABC9 itself crashes (an assertion inside
 /// berkeley-abc, which Yosys 0.23 calls experimental), falls back to the
 /// classic mapping and says so in the result.
-pub fn synthesize(
-    job: &SynthJob,
-    work: &Path,
-    model: &DelayModel,
-    flow: Flow,
-) -> Result<SynthResult, String> {
+pub fn synthesize(job: &SynthJob, work: &Path, model: &DelayModel, flow: Flow) -> Result<SynthResult, String> {
     match synthesize_with(job, work, model, flow) {
         Err(e) if flow == Flow::Abc9 && e.contains("ABC: execution of command") => {
-            eprintln!(
-                "[fpga] note: ABC9 crashed on {} (berkeley-abc assertion); retrying with the classic ABC mapping",
-                job.name
-            );
+            eprintln!("[fpga] note: ABC9 crashed on {} (berkeley-abc assertion); retrying with the classic ABC mapping", job.name);
             let mut r = synthesize_with(job, work, model, Flow::Abc)?;
             r.fell_back = true;
             Ok(r)
@@ -401,12 +326,7 @@ pub fn synthesize(
     }
 }
 
-fn synthesize_with(
-    job: &SynthJob,
-    work: &Path,
-    model: &DelayModel,
-    flow: Flow,
-) -> Result<SynthResult, String> {
+fn synthesize_with(job: &SynthJob, work: &Path, model: &DelayModel, flow: Flow) -> Result<SynthResult, String> {
     let dir = work.join(&job.name);
     std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
     let script = workspace_root().join("hdl/synth/synth_xc7.tcl");
@@ -427,23 +347,13 @@ fn synthesize_with(
         .env("AGILIS_SYNTH_FILES", files.join(" "))
         .env("AGILIS_SYNTH_PARAMS", params.join(" "))
         .env("AGILIS_SYNTH_OUT", &dir)
-        .env(
-            "AGILIS_SYNTH_ABC9",
-            if flow == Flow::Abc9 { "1" } else { "0" },
-        )
+        .env("AGILIS_SYNTH_ABC9", if flow == Flow::Abc9 { "1" } else { "0" })
         .output()
         .map_err(|e| format!("cannot run yosys: {e} (apt-get install yosys)"))?;
     let synth_seconds = started.elapsed().as_secs_f64();
     if !out.status.success() {
         let log_text = std::fs::read_to_string(&log).unwrap_or_default();
-        let tail: Vec<&str> = log_text
-            .lines()
-            .rev()
-            .take(15)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
+        let tail: Vec<&str> = log_text.lines().rev().take(15).collect::<Vec<_>>().into_iter().rev().collect();
         return Err(format!(
             "yosys failed on {} (full log: {}):\n{}\n{}",
             job.name,
@@ -452,30 +362,15 @@ fn synthesize_with(
             tail.join("\n")
         ));
     }
-    let stat_text = std::fs::read_to_string(dir.join("stat.txt"))
-        .map_err(|e| format!("{}: reading stat.txt: {e}", job.name))?;
+    let stat_text = std::fs::read_to_string(dir.join("stat.txt")).map_err(|e| format!("{}: reading stat.txt: {e}", job.name))?;
     let resources = stat::parse_stat(&stat_text).map_err(|e| format!("{}: {e}", job.name))?;
-    let json = std::fs::read_to_string(dir.join("netlist.json"))
-        .map_err(|e| format!("{}: reading netlist.json: {e}", job.name))?;
+    let json = std::fs::read_to_string(dir.join("netlist.json")).map_err(|e| format!("{}: reading netlist.json: {e}", job.name))?;
     let depth = depth::analyse_json(&json, model).map_err(|e| format!("{}: {e}", job.name))?;
-    Ok(SynthResult {
-        job: job.clone(),
-        flow,
-        fell_back: false,
-        resources,
-        depth,
-        synth_seconds,
-    })
+    Ok(SynthResult { job: job.clone(), flow, fell_back: false, resources, depth, synth_seconds })
 }
 
 /// Runs jobs on `jobs` threads, reporting progress on stderr.
-fn synthesize_all(
-    list: Vec<SynthJob>,
-    work: &Path,
-    model: &DelayModel,
-    flow: Flow,
-    threads: usize,
-) -> Result<Vec<SynthResult>, String> {
+fn synthesize_all(list: Vec<SynthJob>, work: &Path, model: &DelayModel, flow: Flow, threads: usize) -> Result<Vec<SynthResult>, String> {
     let total = list.len();
     let queue = Mutex::new(list.into_iter().enumerate().collect::<VecDeque<_>>());
     let results: Mutex<Vec<(usize, Result<SynthResult, String>)>> = Mutex::new(Vec::new());
@@ -511,26 +406,14 @@ fn synthesize_all(
 }
 
 fn params_text(params: &[(String, String)]) -> String {
-    if params.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " {}",
-            params
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        )
-    }
+    if params.is_empty() { String::new() } else { format!(" {}", params.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ")) }
 }
 
 pub fn run(args: &Args) -> Result<(), String> {
     let started = Instant::now();
     let model = DelayModel::ARTIX7;
     if let Some(path) = &args.analyse {
-        let json = std::fs::read_to_string(path)
-            .map_err(|e| format!("reading {}: {e}", path.display()))?;
+        let json = std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
         let d = depth::analyse_json(&json, &model)?;
         println!(
             "critical path {:.2} ns -> {:.0} MHz{}; levels {}; max levels {}; from {} to {}; {} cells",
@@ -557,26 +440,14 @@ pub fn run(args: &Args) -> Result<(), String> {
     if models.is_empty() {
         return Err("agilis-verilator was built without Verilated models (Verilator was not on PATH at build time): install it (Debian/Ubuntu: apt-get install verilator; 5.006 is the tested version), then `cargo clean -p agilis-verilator` and rerun".into());
     }
-    let verilator = verilator_version()
-        .unwrap_or_else(|| "unknown (not on PATH now; the models were built with it)".into());
-    let work = args
-        .work_dir
-        .clone()
-        .map(|p| from_root(&p))
-        .unwrap_or_else(|| workspace_root().join("target/fpga-synth"));
-    let threads = args.jobs.unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    });
+    let verilator = verilator_version().unwrap_or_else(|| "unknown (not on PATH now; the models were built with it)".into());
+    let work = args.work_dir.clone().map(|p| from_root(&p)).unwrap_or_else(|| workspace_root().join("target/fpga-synth"));
+    let threads = args.jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
 
     // Phase 1: the cores, then their cycles.
     let jobs = core_jobs(args)?;
     if jobs.is_empty() {
-        return Err(
-            "no core configuration selected (hdl/rtl has no cores, or --only matched nothing)"
-                .into(),
-        );
+        return Err("no core configuration selected (hdl/rtl has no cores, or --only matched nothing)".into());
     }
     let synth = synthesize_all(jobs, &work, &model, args.flow, threads)?;
     let mut cores = Vec::new();
@@ -587,9 +458,7 @@ pub fn run(args: &Args) -> Result<(), String> {
                 Some(cycles::measure(name)?)
             }
             Some(name) => {
-                eprintln!(
-                    "[fpga] note: no Verilated model {name:?} in this build; no cycles for it"
-                );
+                eprintln!("[fpga] note: no Verilated model {name:?} in this build; no cycles for it");
                 None
             }
             None => None,
@@ -601,28 +470,15 @@ pub fn run(args: &Args) -> Result<(), String> {
     // rate at the fewest LUTs.
     let ascon_rounds = report::best_for_line_rate(&cores, "ascon")
         .and_then(|r| match r.synth.job.kind {
-            JobKind::Ascon {
-                rounds_per_cycle, ..
-            } => Some(rounds_per_cycle),
+            JobKind::Ascon { rounds_per_cycle, .. } => Some(rounds_per_cycle),
             _ => None,
         })
         .unwrap_or(2);
-    let has_cycles = |alg: &str| {
-        cores
-            .iter()
-            .any(|c| c.algorithm == alg && c.cycles.is_some())
-    };
+    let has_cycles = |alg: &str| cores.iter().any(|c| c.algorithm == alg && c.cycles.is_some());
     let lane_jobs = lane_jobs(args, ascon_rounds, has_cycles("ascon"), has_cycles("aes"))?;
-    let lane_synth = if lane_jobs.is_empty() {
-        vec![]
-    } else {
-        synthesize_all(lane_jobs, &work, &model, args.flow, threads)?
-    };
+    let lane_synth = if lane_jobs.is_empty() { vec![] } else { synthesize_all(lane_jobs, &work, &model, args.flow, threads)? };
 
-    let command = format!(
-        "cargo run --release -p agilis-bench --bin bench-harness -- {}",
-        std::env::args().skip(1).collect::<Vec<_>>().join(" ")
-    );
+    let command = format!("cargo run --release -p agilis-bench --bin bench-harness -- {}", std::env::args().skip(1).collect::<Vec<_>>().join(" "));
     let rep = report::Report::build(report::Inputs {
         command,
         yosys,
@@ -641,18 +497,13 @@ pub fn run(args: &Args) -> Result<(), String> {
     if let Some(dir) = json_path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
     }
-    let json =
-        serde_json::to_string_pretty(&rep).map_err(|e| format!("serializing the report: {e}"))?;
-    std::fs::write(&json_path, json + "\n")
-        .map_err(|e| format!("writing {}: {e}", json_path.display()))?;
+    let json = serde_json::to_string_pretty(&rep).map_err(|e| format!("serializing the report: {e}"))?;
+    std::fs::write(&json_path, json + "\n").map_err(|e| format!("writing {}: {e}", json_path.display()))?;
     eprintln!("[fpga] wrote {}", json_path.display());
     if !args.no_docs {
         let docs_path = from_root(&args.docs);
         docs::write_docs_block(&docs_path, &text)?;
-        eprintln!(
-            "[fpga] updated the generated block of {}",
-            docs_path.display()
-        );
+        eprintln!("[fpga] updated the generated block of {}", docs_path.display());
     }
     eprintln!("[fpga] total {:.0} s", started.elapsed().as_secs_f64());
     Ok(())

@@ -33,25 +33,12 @@ fn cell(ty: &str, pins: &[(&str, &str, Value)]) -> Value {
 }
 
 fn ff(d: Value, q: Value) -> Value {
-    cell(
-        "FDRE",
-        &[
-            ("C", "input", json!([2])),
-            ("CE", "input", json!(["1"])),
-            ("R", "input", json!(["0"])),
-            ("D", "input", d),
-            ("Q", "output", q),
-        ],
-    )
+    cell("FDRE", &[("C", "input", json!([2])), ("CE", "input", json!(["1"])), ("R", "input", json!(["0"])), ("D", "input", d), ("Q", "output", q)])
 }
 
 fn lut(ty: &str, ins: &[usize], o: usize) -> Value {
     let names = ["I0", "I1", "I2", "I3", "I4", "I5"];
-    let mut pins: Vec<(&str, &str, Value)> = ins
-        .iter()
-        .enumerate()
-        .map(|(i, b)| (names[i], "input", json!([b])))
-        .collect();
+    let mut pins: Vec<(&str, &str, Value)> = ins.iter().enumerate().map(|(i, b)| (names[i], "input", json!([b]))).collect();
     pins.push(("O", "output", json!([o])));
     cell(ty, &pins)
 }
@@ -142,11 +129,7 @@ fn carry_chain_ripples_through_ci() {
 
 #[test]
 fn combinational_loop_is_an_error() {
-    let json = netlist(
-        json!({}),
-        json!({ "l1": lut("LUT1", &[50], 51), "l2": lut("LUT1", &[51], 50) }),
-        json!({}),
-    );
+    let json = netlist(json!({}), json!({ "l1": lut("LUT1", &[50], 51), "l2": lut("LUT1", &[51], 50) }), json!({}));
     let e = depth::analyse_json(&json, &M).unwrap_err();
     assert!(e.contains("combinational loop"), "{e}");
 }
@@ -166,11 +149,7 @@ fn short_paths_hit_the_clock_tree_cap() {
 
 /// Yosys on PATH, or a skip notice (a failure under CI=true).
 fn yosys_or_skip(test: &str) -> bool {
-    if std::process::Command::new("yosys")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
+    if std::process::Command::new("yosys").arg("-V").output().is_ok_and(|o| o.status.success()) {
         return true;
     }
     assert!(
@@ -198,8 +177,7 @@ fn small_design_through_the_synthesis_script() {
          end\nendmodule\n",
     )
     .unwrap();
-    let script =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../hdl/synth/synth_xc7.tcl");
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../hdl/synth/synth_xc7.tcl");
     let out = std::process::Command::new("yosys")
         .args(["-q", "-c"])
         .arg(&script)
@@ -210,19 +188,11 @@ fn small_design_through_the_synthesis_script() {
         .env("AGILIS_SYNTH_ABC9", "1")
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "yosys failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "yosys failed: {}", String::from_utf8_lossy(&out.stderr));
     let res = stat::parse_stat(&std::fs::read_to_string(dir.join("stat.txt")).unwrap()).unwrap();
     assert_eq!(res.ffs, 32, "W=16 took effect: two 16-bit registers");
     assert!(res.luts > 0 && res.carry4 >= 4, "{res:?}");
-    let r = depth::analyse_json(
-        &std::fs::read_to_string(dir.join("netlist.json")).unwrap(),
-        &M,
-    )
-    .unwrap();
+    let r = depth::analyse_json(&std::fs::read_to_string(dir.join("netlist.json")).unwrap(), &M).unwrap();
     // The adder's carry chain is the deepest logic: 4 CARRY4 for 16 bits.
     assert!(r.critical_levels.carry >= 1, "{r:?}");
     assert!(r.critical_ns > M.t_cko + M.t_setup_d, "{r:?}");
@@ -235,12 +205,7 @@ fn a_lut6_2_site_is_one_lut_level_on_both_outputs() {
     // unknown cell's
     let site = cell(
         "LUT6_2",
-        &[
-            ("I0", "input", json!([4])),
-            ("I1", "input", json!([4])),
-            ("O6", "output", json!([5])),
-            ("O5", "output", json!([6])),
-        ],
+        &[("I0", "input", json!([4])), ("I1", "input", json!([4])), ("O6", "output", json!([5])), ("O5", "output", json!([6]))],
     );
     let json = netlist(
         json!({ "clk": { "direction": "input", "bits": [2] }, "d": { "direction": "input", "bits": [3] } }),

@@ -29,10 +29,7 @@ fn net_delay_grows_with_fanout_and_is_capped() {
 
 #[test]
 fn ceil_log2_values() {
-    assert_eq!(
-        [1, 2, 3, 4, 5, 8, 9, 1024].map(ceil_log2),
-        [0, 1, 2, 2, 3, 3, 4, 10]
-    );
+    assert_eq!([1, 2, 3, 4, 5, 8, 9, 1024].map(ceil_log2), [0, 1, 2, 2, 3, 3, 4, 10]);
 }
 
 #[test]
@@ -78,19 +75,12 @@ fn pcie_line_rate_and_lanes() {
 fn device_table_and_fit() {
     let a100 = ARTIX7_PARTS.iter().find(|d| d.name == "xc7a100t").unwrap();
     // Vivado's utilization report on a LiteFury: 63400 LUTs, 126800 registers.
-    assert_eq!(
-        (a100.luts, a100.ffs, a100.bram36, a100.dsp),
-        (63_400, 126_800, 135, 240)
-    );
+    assert_eq!((a100.luts, a100.ffs, a100.bram36, a100.dsp), (63_400, 126_800, 135, 240));
     assert_eq!(smallest_fit(10_000, 10_000).unwrap().name, "xc7a35t");
     // 70 % of xc7a35t's 20800 LUTs is 14560.
     assert_eq!(smallest_fit(14_560, 0).unwrap().name, "xc7a35t");
     assert_eq!(smallest_fit(14_561, 0).unwrap().name, "xc7a50t");
-    assert_eq!(
-        smallest_fit(0, 188_440).unwrap().name,
-        "xc7a200t",
-        "70 % of 269200 FFs"
-    );
+    assert_eq!(smallest_fit(0, 188_440).unwrap().name, "xc7a200t", "70 % of 269200 FFs");
     assert!(smallest_fit(0, 188_441).is_none());
     assert_eq!(smallest_fit(94_220, 0).unwrap().name, "xc7a200t");
     assert!(smallest_fit(94_221, 0).is_none(), "70 % of 134600 is 94220");
@@ -106,25 +96,10 @@ fn linear_fit_of_lane_costs() {
 
 #[test]
 fn docs_block_replacement() {
-    let doc = format!(
-        "# T\n\nprose\n{}\nold\n{}\nafter\n",
-        docs::BEGIN_MARKER,
-        docs::END_MARKER
-    );
+    let doc = format!("# T\n\nprose\n{}\nold\n{}\nafter\n", docs::BEGIN_MARKER, docs::END_MARKER);
     let new = docs::replace_block(&doc, "new table\n").unwrap();
-    assert_eq!(
-        new,
-        format!(
-            "# T\n\nprose\n{}\nnew table\n{}\nafter\n",
-            docs::BEGIN_MARKER,
-            docs::END_MARKER
-        )
-    );
-    assert_eq!(
-        docs::replace_block(&new, "new table").unwrap(),
-        new,
-        "idempotent"
-    );
+    assert_eq!(new, format!("# T\n\nprose\n{}\nnew table\n{}\nafter\n", docs::BEGIN_MARKER, docs::END_MARKER));
+    assert_eq!(docs::replace_block(&new, "new table").unwrap(), new, "idempotent");
     assert!(docs::replace_block("no markers", "x").is_err());
 }
 

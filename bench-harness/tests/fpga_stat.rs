@@ -86,16 +86,9 @@ fn every_resource_class() {
     assert_eq!(r.dsp, 2);
     assert_eq!(r.lutram, 2 + 1);
     assert_eq!((r.ramb18, r.ramb36), (3, 1));
-    assert_eq!(
-        r.bram36,
-        1 + 2,
-        "two RAMB18 share a 36 Kb tile: 3 RAMB18 take 2 tiles"
-    );
+    assert_eq!(r.bram36, 1 + 2, "two RAMB18 share a 36 Kb tile: 3 RAMB18 take 2 tiles");
     assert_eq!(r.other.get("XORCY"), Some(&5));
-    assert!(
-        !r.other.contains_key("IBUF") && !r.other.contains_key("BUFG"),
-        "buffers are not logic"
-    );
+    assert!(!r.other.contains_key("IBUF") && !r.other.contains_key("BUFG"), "buffers are not logic");
 }
 
 #[test]

@@ -5,6 +5,7 @@
 
 mod common;
 
+
 use agilis_suites::Error;
 use agilis_suites::aead::{AeadKey, Backend, TAG_LEN};
 use agilis_suites::kdf;
@@ -122,11 +123,7 @@ fn cxof128_all_kats() {
     assert_eq!(records.len(), 1089, "Ascon-CXOF128 KAT count");
     let mut customization_lengths = std::collections::BTreeSet::new();
     for r in &records {
-        let (msg, z, md) = (
-            common::kat_field(r, "Msg"),
-            common::kat_field(r, "Z"),
-            common::kat_field(r, "MD"),
-        );
+        let (msg, z, md) = (common::kat_field(r, "Msg"), common::kat_field(r, "Z"), common::kat_field(r, "MD"));
         customization_lengths.insert(z.len());
         let mut out = vec![0u8; md.len()];
         kdf::ascon_cxof128(&z, &msg, &mut out).unwrap();

@@ -44,21 +44,11 @@ pub const CORE_CONFIGS: &[CoreConfig] = &[
     ascon("ascon_r2_b128", 2, 128),
     ascon("ascon_r4_b64", 4, 64),
     ascon("ascon_r4_b128", 4, 128),
-    CoreConfig {
-        name: "aes256_gcm",
-        algorithm: CoreAlgorithm::Aes256Gcm,
-        rounds_per_cycle: 1,
-        bus_bits: 128,
-    },
+    CoreConfig { name: "aes256_gcm", algorithm: CoreAlgorithm::Aes256Gcm, rounds_per_cycle: 1, bus_bits: 128 },
 ];
 
 const fn ascon(name: &'static str, rounds_per_cycle: u32, bus_bits: u32) -> CoreConfig {
-    CoreConfig {
-        name,
-        algorithm: CoreAlgorithm::AsconAead128,
-        rounds_per_cycle,
-        bus_bits,
-    }
+    CoreConfig { name, algorithm: CoreAlgorithm::AsconAead128, rounds_per_cycle, bus_bits }
 }
 
 impl CoreConfig {
@@ -67,9 +57,7 @@ impl CoreConfig {
     }
     /// The configurations of one algorithm.
     pub fn of(algorithm: CoreAlgorithm) -> impl Iterator<Item = &'static CoreConfig> {
-        CORE_CONFIGS
-            .iter()
-            .filter(move |c| c.algorithm == algorithm)
+        CORE_CONFIGS.iter().filter(move |c| c.algorithm == algorithm)
     }
 }
 
@@ -130,9 +118,7 @@ pub fn bytes_to_words<const N: usize>(bytes: &[u8]) -> [u32; N] {
 
 /// Unpacks little-endian words into `len` bytes.
 pub fn words_to_bytes(words: &[u32], len: usize) -> Vec<u8> {
-    (0..len)
-        .map(|j| (words[j / 4] >> (8 * (j % 4))) as u8)
-        .collect()
+    (0..len).map(|j| (words[j / 4] >> (8 * (j % 4))) as u8).collect()
 }
 
 /// One input beat, as the stream carries it.
@@ -151,16 +137,8 @@ pub fn stream_beats(ad: &[u8], msg: &[u8], bus_bits: u32) -> Vec<Beat> {
     for section in [ad, msg] {
         let chunks: Vec<&[u8]> = section.chunks(width).collect();
         for (i, chunk) in chunks.iter().enumerate() {
-            let keep = if chunk.len() == 32 {
-                u32::MAX
-            } else {
-                (1u32 << chunk.len()) - 1
-            };
-            beats.push(Beat {
-                data: chunk.to_vec(),
-                keep,
-                last: i + 1 == chunks.len(),
-            });
+            let keep = if chunk.len() == 32 { u32::MAX } else { (1u32 << chunk.len()) - 1 };
+            beats.push(Beat { data: chunk.to_vec(), keep, last: i + 1 == chunks.len() });
         }
     }
     beats
@@ -194,30 +172,15 @@ pub struct Flow {
 impl Flow {
     /// Both streams at full speed.
     pub fn full_speed() -> Flow {
-        Flow {
-            in_stall_pct: 0,
-            out_stall_pct: 0,
-            stall_every_beat: false,
-            state: 1,
-        }
+        Flow { in_stall_pct: 0, out_stall_pct: 0, stall_every_beat: false, state: 1 }
     }
     /// Random stalls with the given percentages, reproducible from `seed`.
     pub fn random(in_stall_pct: u32, out_stall_pct: u32, seed: u64) -> Flow {
-        Flow {
-            in_stall_pct,
-            out_stall_pct,
-            stall_every_beat: false,
-            state: seed | 1,
-        }
+        Flow { in_stall_pct, out_stall_pct, stall_every_beat: false, state: seed | 1 }
     }
     /// Every beat on both sides waits one cycle first.
     pub fn every_beat() -> Flow {
-        Flow {
-            in_stall_pct: 0,
-            out_stall_pct: 0,
-            stall_every_beat: true,
-            state: 1,
-        }
+        Flow { in_stall_pct: 0, out_stall_pct: 0, stall_every_beat: true, state: 1 }
     }
     fn roll(&mut self, pct: u32) -> bool {
         // xorshift64
@@ -269,21 +232,13 @@ impl CoreModel {
     /// Builds the named model (see [`CORE_CONFIGS`]) and holds it in reset
     /// for two cycles.
     pub fn new(name: &str) -> Result<CoreModel, String> {
-        let config = *CoreConfig::by_name(name)
-            .ok_or_else(|| format!("unknown core configuration {name:?}"))?;
-        let api =
-            crate::model_api(name).ok_or_else(|| format!("model {name:?} is not in this build"))?;
+        let config = *CoreConfig::by_name(name).ok_or_else(|| format!("unknown core configuration {name:?}"))?;
+        let api = crate::model_api(name).ok_or_else(|| format!("model {name:?} is not in this build"))?;
         // SAFETY: core_shim.cpp returns a pointer to a static CoreApi.
         let api: &'static CoreApi = unsafe { &*(api as *const CoreApi) };
         // SAFETY: create has no preconditions.
         let handle = unsafe { (api.create)() };
-        let mut model = CoreModel {
-            config,
-            api,
-            handle,
-            pins: CoreInputs::default(),
-            ticks: 0,
-        };
+        let mut model = CoreModel { config, api, handle, pins: CoreInputs::default(), ticks: 0 };
         model.reset();
         Ok(model)
     }
@@ -320,10 +275,7 @@ impl CoreModel {
 
     /// Synchronous reset for two cycles, then all inputs low.
     pub fn reset(&mut self) {
-        self.pins = CoreInputs {
-            rst: 1,
-            ..CoreInputs::default()
-        };
+        self.pins = CoreInputs { rst: 1, ..CoreInputs::default() };
         for _ in 0..2 {
             self.eval();
             self.tick();
@@ -346,14 +298,7 @@ impl CoreModel {
     /// Starts a message with the given lengths and feeds it `beats`, which may
     /// disagree with the lengths. Waits for `done`, at most a generous budget
     /// of cycles; past it, reports a [`Hang`].
-    pub fn run_beats(
-        &mut self,
-        job: &Job,
-        ad_len: u32,
-        msg_len: u32,
-        beats: &[Beat],
-        flow: &mut Flow,
-    ) -> Result<Outcome, Hang> {
+    pub fn run_beats(&mut self, job: &Job, ad_len: u32, msg_len: u32, beats: &[Beat], flow: &mut Flow) -> Result<Outcome, Hang> {
         let budget = 64 + 64 * (u64::from(ad_len) + u64::from(msg_len) + 16 * beats.len() as u64);
         self.start(job, ad_len, msg_len);
         let width = (self.config.bus_bits / 8) as usize;
@@ -383,14 +328,7 @@ impl CoreModel {
             if out.done != 0 {
                 let tag: [u8; 16] = words_to_bytes(&out.tag_out, 16).try_into().unwrap();
                 self.idle_inputs();
-                return Ok(Outcome {
-                    output,
-                    tag,
-                    tag_ok: out.tag_ok != 0,
-                    err: out.err != 0,
-                    cycles,
-                    violations,
-                });
+                return Ok(Outcome { output, tag, tag_ok: out.tag_ok != 0, err: out.err != 0, cycles, violations });
             }
             if offer && out.in_ready != 0 {
                 next += 1;

@@ -28,10 +28,7 @@ pub fn model_names() -> impl Iterator<Item = &'static str> {
 
 /// The shim's API table of a model, if it was built.
 pub(crate) fn model_api(name: &str) -> Option<*const std::ffi::c_void> {
-    ffi::MODELS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, api)| api())
+    ffi::MODELS.iter().find(|(n, _)| *n == name).map(|(_, api)| api())
 }
 
 /// True when the Verilated models exist. Otherwise prints why `test` is

@@ -76,12 +76,7 @@ unsafe impl Send for SimBus {}
 impl SimBus {
     /// Wraps a model (built with [`TopModel::new`]).
     pub fn new(model: TopModel) -> SimBus {
-        SimBus {
-            model,
-            free: HashMap::new(),
-            live: HashMap::new(),
-            output_flips: None,
-        }
+        SimBus { model, free: HashMap::new(), live: HashMap::new(), output_flips: None }
     }
 
     /// Injects a datapath fault: from now on, each job output the driver
@@ -92,11 +87,7 @@ impl SimBus {
     /// corrupted data, not a corrupted verdict. Some flips land in the
     /// padding between message and tag, which the driver never releases.
     pub fn flip_output_bits(&mut self, probability: f64, seed: u64) {
-        self.output_flips = Some(OutputFlips {
-            probability,
-            rng: seed | 1,
-            injected: 0,
-        });
+        self.output_flips = Some(OutputFlips { probability, rng: seed | 1, injected: 0 });
     }
 
     /// Stops injecting bit flips.
@@ -118,19 +109,14 @@ impl SimBus {
     fn range(&self, buffer: &DmaBuffer, offset: usize, len: usize) -> Result<u64, BusError> {
         buffer.check_range(offset, len)?;
         if !self.live.contains_key(&buffer.bus_addr()) {
-            return Err(BusError::Dma {
-                detail: format!("buffer at {:#x} is not allocated", buffer.bus_addr()),
-            });
+            return Err(BusError::Dma { detail: format!("buffer at {:#x} is not allocated", buffer.bus_addr()) });
         }
         Ok(buffer.bus_addr() + offset as u64)
     }
 }
 
 fn register_error(offset: u32, e: SimError) -> BusError {
-    BusError::Register {
-        offset,
-        detail: e.to_string(),
-    }
+    BusError::Register { offset, detail: e.to_string() }
 }
 
 /// Allocations are rounded up to a power of two so that freed buffers fit later ones.
@@ -142,15 +128,11 @@ impl Bus for SimBus {
     const NAME: &'static str = "verilator";
 
     fn read32(&mut self, offset: u32) -> Result<u32, BusError> {
-        self.model
-            .read32(offset)
-            .map_err(|e| register_error(offset, e))
+        self.model.read32(offset).map_err(|e| register_error(offset, e))
     }
 
     fn write32(&mut self, offset: u32, value: u32) -> Result<(), BusError> {
-        self.model
-            .write32(offset, value)
-            .map_err(|e| register_error(offset, e))
+        self.model.write32(offset, value).map_err(|e| register_error(offset, e))
     }
 
     fn alloc_dma(&mut self, len: usize) -> Result<DmaBuffer, BusError> {
@@ -170,41 +152,22 @@ impl Bus for SimBus {
         let capacity = self
             .live
             .remove(&buffer.bus_addr())
-            .ok_or_else(|| BusError::Dma {
-                detail: format!("double free of the buffer at {:#x}", buffer.bus_addr()),
-            })?;
-        self.free
-            .entry(capacity)
-            .or_default()
-            .push(buffer.bus_addr());
+            .ok_or_else(|| BusError::Dma { detail: format!("double free of the buffer at {:#x}", buffer.bus_addr()) })?;
+        self.free.entry(capacity).or_default().push(buffer.bus_addr());
         Ok(())
     }
 
-    fn dma_write(
-        &mut self,
-        buffer: &DmaBuffer,
-        offset: usize,
-        bytes: &[u8],
-    ) -> Result<(), BusError> {
+    fn dma_write(&mut self, buffer: &DmaBuffer, offset: usize, bytes: &[u8]) -> Result<(), BusError> {
         let addr = self.range(buffer, offset, bytes.len())?;
         self.model.mem.write(addr, bytes);
         Ok(())
     }
 
-    fn dma_read(
-        &mut self,
-        buffer: &DmaBuffer,
-        offset: usize,
-        out: &mut [u8],
-    ) -> Result<(), BusError> {
+    fn dma_read(&mut self, buffer: &DmaBuffer, offset: usize, out: &mut [u8]) -> Result<(), BusError> {
         let addr = self.range(buffer, offset, out.len())?;
         out.copy_from_slice(&self.model.mem.read(addr, out.len()));
         // The driver reads a job's output as the whole destination buffer.
-        if let Some(flips) = self
-            .output_flips
-            .as_mut()
-            .filter(|_| offset == 0 && out.len() == buffer.len())
-        {
+        if let Some(flips) = self.output_flips.as_mut().filter(|_| offset == 0 && out.len() == buffer.len()) {
             flips.maybe_flip(out);
         }
         Ok(())

@@ -20,7 +20,7 @@ use std::ffi::c_void;
 use std::fmt;
 use std::ops::Range;
 
-use agilis_regmap::{self as rm, DescStatus, Descriptor, Layout, desc, lane, reg};
+use agilis_regmap::{self as rm, Descriptor, DescStatus, Layout, desc, lane, reg};
 
 /// Names of the top-level models `build.rs` builds (each `agilis_top` with
 /// its parameters; the tests read the parameters back from CAPABILITY).
@@ -113,9 +113,7 @@ impl fmt::Display for SimError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SimError::NoModel(m) => write!(f, "model {m:?} is not in this build"),
-            SimError::Timeout { what, cycles } => {
-                write!(f, "timeout after {cycles} cycles: {what}")
-            }
+            SimError::Timeout { what, cycles } => write!(f, "timeout after {cycles} cycles: {what}"),
             SimError::Setup(m) => write!(f, "{m}"),
         }
     }
@@ -145,11 +143,7 @@ impl HostMemory {
     pub const BASE: u64 = 0x0000_0001_0000_0000;
 
     pub fn new() -> HostMemory {
-        HostMemory {
-            pages: HashMap::new(),
-            allocs: BTreeMap::new(),
-            next: Self::BASE,
-        }
+        HostMemory { pages: HashMap::new(), allocs: BTreeMap::new(), next: Self::BASE }
     }
 
     /// Allocates `len` bytes (at least 1) at an address that is `align`-aligned
@@ -188,24 +182,16 @@ impl HostMemory {
 
     /// Whether `[addr, addr+len)` lies inside one allocation.
     pub fn is_allocated(&self, addr: u64, len: u64) -> bool {
-        self.allocs
-            .range(..=addr)
-            .next_back()
-            .is_some_and(|(_, &end)| addr + len <= end)
+        self.allocs.range(..=addr).next_back().is_some_and(|(_, &end)| addr + len <= end)
     }
 
     fn byte_mut(&mut self, addr: u64) -> &mut u8 {
-        let page = self
-            .pages
-            .entry(addr / PAGE)
-            .or_insert_with(|| Box::new([0u8; PAGE as usize]));
+        let page = self.pages.entry(addr / PAGE).or_insert_with(|| Box::new([0u8; PAGE as usize]));
         &mut page[(addr % PAGE) as usize]
     }
 
     fn byte(&self, addr: u64) -> u8 {
-        self.pages
-            .get(&(addr / PAGE))
-            .map_or(0, |p| p[(addr % PAGE) as usize])
+        self.pages.get(&(addr / PAGE)).map_or(0, |p| p[(addr % PAGE) as usize])
     }
 
     pub fn write(&mut self, addr: u64, bytes: &[u8]) {
@@ -256,38 +242,16 @@ impl Default for BusFlow {
 impl BusFlow {
     /// No stalls, short latencies.
     pub fn fast() -> BusFlow {
-        BusFlow {
-            ready_stall_pct: 0,
-            valid_stall_pct: 0,
-            stall_every_beat: false,
-            read_latency: 4,
-            write_latency: 2,
-            interleave_reads: false,
-            state: 0x9E37_79B9_7F4A_7C15,
-        }
+        BusFlow { ready_stall_pct: 0, valid_stall_pct: 0, stall_every_beat: false, read_latency: 4, write_latency: 2, interleave_reads: false, state: 0x9E37_79B9_7F4A_7C15 }
     }
     /// Random stalls on every channel, reproducible from `seed`, with
     /// interleaved read data and PCIe-like latencies.
     pub fn random(stall_pct: u32, seed: u64) -> BusFlow {
-        BusFlow {
-            ready_stall_pct: stall_pct,
-            valid_stall_pct: stall_pct,
-            stall_every_beat: false,
-            read_latency: 20,
-            write_latency: 8,
-            interleave_reads: true,
-            state: seed | 1,
-        }
+        BusFlow { ready_stall_pct: stall_pct, valid_stall_pct: stall_pct, stall_every_beat: false, read_latency: 20, write_latency: 8, interleave_reads: true, state: seed | 1 }
     }
     /// Every beat of every channel is stalled at least once.
     pub fn every_beat() -> BusFlow {
-        BusFlow {
-            stall_every_beat: true,
-            read_latency: 6,
-            write_latency: 3,
-            interleave_reads: true,
-            ..BusFlow::fast()
-        }
+        BusFlow { stall_every_beat: true, read_latency: 6, write_latency: 3, interleave_reads: true, ..BusFlow::fast() }
     }
     fn next(&mut self) -> u64 {
         self.state ^= self.state << 13;
@@ -340,7 +304,7 @@ struct AxiHost {
     reads: Vec<ReadBurst>,
     writes: VecDeque<WriteBurst>,
     bresps: VecDeque<(u8, u8, u64)>, // id, resp, ready_at
-    r_cur: Option<usize>,            // burst whose beat is on R (must stay until taken)
+    r_cur: Option<usize>,             // burst whose beat is on R (must stay until taken)
     r_gap: bool,
     b_cur: bool,
     b_gap: bool,
@@ -375,12 +339,7 @@ impl AxiHost {
 
     /// Drops every transaction in flight (a hard reset of the whole system).
     fn reset(&mut self) {
-        let (re, we, v, s) = (
-            std::mem::take(&mut self.read_errors),
-            std::mem::take(&mut self.write_errors),
-            std::mem::take(&mut self.violations),
-            self.stats.clone(),
-        );
+        let (re, we, v, s) = (std::mem::take(&mut self.read_errors), std::mem::take(&mut self.write_errors), std::mem::take(&mut self.violations), self.stats.clone());
         *self = AxiHost::new();
         self.read_errors = re;
         self.write_errors = we;
@@ -391,25 +350,16 @@ impl AxiHost {
     fn check_burst(&mut self, cycle: u64, what: &str, addr: u64, len: u8, size: u8, burst: u8) {
         let bytes = (u64::from(len) + 1) * 16;
         if size != 4 || burst != 1 {
-            self.violations.push(format!(
-                "cycle {cycle}: {what} {addr:#x}: size {size} burst {burst}, expected 16-byte INCR"
-            ));
+            self.violations.push(format!("cycle {cycle}: {what} {addr:#x}: size {size} burst {burst}, expected 16-byte INCR"));
         }
         if len > 15 {
-            self.violations.push(format!(
-                "cycle {cycle}: {what} {addr:#x}: {} beats, more than 16",
-                u32::from(len) + 1
-            ));
+            self.violations.push(format!("cycle {cycle}: {what} {addr:#x}: {} beats, more than 16", u32::from(len) + 1));
         }
         if !addr.is_multiple_of(16) {
-            self.violations.push(format!(
-                "cycle {cycle}: {what} {addr:#x}: not 16-byte aligned"
-            ));
+            self.violations.push(format!("cycle {cycle}: {what} {addr:#x}: not 16-byte aligned"));
         }
         if addr / PAGE != (addr + bytes - 1) / PAGE {
-            self.violations.push(format!(
-                "cycle {cycle}: {what} {addr:#x}+{bytes}: crosses a 4 KiB boundary"
-            ));
+            self.violations.push(format!("cycle {cycle}: {what} {addr:#x}+{bytes}: crosses a 4 KiB boundary"));
         }
     }
 }
@@ -456,9 +406,7 @@ impl Caps {
     }
     /// Lanes of the given key algorithm (`rm::key_alg::*`).
     pub fn lanes_of(&self, alg: u32) -> Vec<u32> {
-        (0..self.lanes)
-            .filter(|&i| self.lane_is_aes(i) == (alg == rm::key_alg::AES_256_GCM))
-            .collect()
+        (0..self.lanes).filter(|&i| self.lane_is_aes(i) == (alg == rm::key_alg::AES_256_GCM)).collect()
     }
 }
 
@@ -476,16 +424,8 @@ impl TopModel {
         let api = crate::model_api(name).ok_or_else(|| SimError::NoModel(name.into()))?;
         // SAFETY: top_shim.cpp returns a pointer to a static TopApi.
         let api: &'static TopApi = unsafe { &*(api as *const TopApi) };
-        assert_eq!(
-            api.inputs_size as usize,
-            size_of::<TopInputs>(),
-            "TopInputs layout differs from top_shim.cpp"
-        );
-        assert_eq!(
-            api.outputs_size as usize,
-            size_of::<TopOutputs>(),
-            "TopOutputs layout differs from top_shim.cpp"
-        );
+        assert_eq!(api.inputs_size as usize, size_of::<TopInputs>(), "TopInputs layout differs from top_shim.cpp");
+        assert_eq!(api.outputs_size as usize, size_of::<TopOutputs>(), "TopOutputs layout differs from top_shim.cpp");
         // SAFETY: create has no preconditions.
         let handle = unsafe { (api.create)() };
         let mut model = TopModel {
@@ -567,10 +507,7 @@ impl TopModel {
     /// Holds `rst` for four cycles, as the board's reset does; the host side
     /// drops whatever it had in flight. Then waits for the key wipe.
     pub fn hard_reset(&mut self) -> Result<(), SimError> {
-        self.pins = TopInputs {
-            rst: 1,
-            ..TopInputs::default()
-        };
+        self.pins = TopInputs { rst: 1, ..TopInputs::default() };
         for _ in 0..4 {
             self.raw_cycle();
         }
@@ -618,32 +555,15 @@ impl TopModel {
         let every = self.flow.stall_every_beat;
         let (rs, vs) = (self.flow.ready_stall_pct, self.flow.valid_stall_pct);
         // Readies: in every-beat mode high only once valid has waited a cycle.
-        self.pins.m_arready = if every {
-            self.host.ar_seen as u8
-        } else {
-            !self.flow.roll(rs) as u8
-        };
-        self.pins.m_awready = if every {
-            self.host.aw_seen as u8
-        } else {
-            !self.flow.roll(rs) as u8
-        };
+        self.pins.m_arready = if every { self.host.ar_seen as u8 } else { !self.flow.roll(rs) as u8 };
+        self.pins.m_awready = if every { self.host.aw_seen as u8 } else { !self.flow.roll(rs) as u8 };
         // W only for a burst whose AW was taken.
         let w_ok = !self.host.writes.is_empty();
-        self.pins.m_wready = (w_ok
-            && if every {
-                self.host.w_seen
-            } else {
-                !self.flow.roll(rs)
-            }) as u8;
+        self.pins.m_wready = (w_ok && if every { self.host.w_seen } else { !self.flow.roll(rs) }) as u8;
 
         // R: keep the beat on offer until it is taken; else maybe offer one.
         if self.host.r_cur.is_none() {
-            let gap = if every {
-                std::mem::replace(&mut self.host.r_gap, false)
-            } else {
-                self.flow.roll(vs)
-            };
+            let gap = if every { std::mem::replace(&mut self.host.r_gap, false) } else { self.flow.roll(vs) };
             if !gap {
                 let now = self.cycle;
                 let mut heads: Vec<usize> = Vec::new();
@@ -653,11 +573,7 @@ impl TopModel {
                     }
                 }
                 if !heads.is_empty() {
-                    let pick = if self.flow.interleave_reads {
-                        heads[(self.flow.next() % heads.len() as u64) as usize]
-                    } else {
-                        heads[0]
-                    };
+                    let pick = if self.flow.interleave_reads { heads[(self.flow.next() % heads.len() as u64) as usize] } else { heads[0] };
                     self.host.r_cur = Some(pick);
                 }
             }
@@ -673,11 +589,7 @@ impl TopModel {
                 } else {
                     OKAY
                 };
-                let data = if resp == OKAY {
-                    self.mem.read(addr, 16)
-                } else {
-                    vec![0xA5; 16]
-                };
+                let data = if resp == OKAY { self.mem.read(addr, 16) } else { vec![0xA5; 16] };
                 self.pins.m_rdata = crate::core::bytes_to_words::<4>(&data);
                 self.pins.m_rid = b.id;
                 self.pins.m_rresp = resp;
@@ -693,11 +605,7 @@ impl TopModel {
 
         // B
         if !self.host.b_cur {
-            let gap = if every {
-                std::mem::replace(&mut self.host.b_gap, false)
-            } else {
-                self.flow.roll(vs)
-            };
+            let gap = if every { std::mem::replace(&mut self.host.b_gap, false) } else { self.flow.roll(vs) };
             if !gap && self.host.bresps.front().is_some_and(|b| b.2 <= self.cycle) {
                 self.host.b_cur = true;
             }
@@ -717,15 +625,10 @@ impl TopModel {
         let now = self.cycle;
         // AR
         if o.m_arvalid != 0 && self.pins.m_arready != 0 {
-            self.host
-                .check_burst(now, "read", o.m_araddr, o.m_arlen, o.m_arsize, o.m_arburst);
+            self.host.check_burst(now, "read", o.m_araddr, o.m_arlen, o.m_arsize, o.m_arburst);
             let beats = u32::from(o.m_arlen) + 1;
             if !self.mem.is_allocated(o.m_araddr, 16 * u64::from(beats)) {
-                self.host.violations.push(format!(
-                    "cycle {now}: read {:#x}+{}: outside host allocations",
-                    o.m_araddr,
-                    16 * beats
-                ));
+                self.host.violations.push(format!("cycle {now}: read {:#x}+{}: outside host allocations", o.m_araddr, 16 * beats));
             }
             if self.host.ar_seen && !self.flow.stall_every_beat {
                 self.host.stats.stalled_beats += 1;
@@ -733,13 +636,7 @@ impl TopModel {
             if self.flow.stall_every_beat {
                 self.host.stats.stalled_beats += 1;
             }
-            self.host.reads.push(ReadBurst {
-                id: o.m_arid,
-                addr: o.m_araddr,
-                beats,
-                sent: 0,
-                ready_at: now + self.flow.read_latency,
-            });
+            self.host.reads.push(ReadBurst { id: o.m_arid, addr: o.m_araddr, beats, sent: 0, ready_at: now + self.flow.read_latency });
             self.host.stats.read_bursts += 1;
             self.host.ar_seen = false;
         } else {
@@ -761,22 +658,11 @@ impl TopModel {
         }
         // AW
         if o.m_awvalid != 0 && self.pins.m_awready != 0 {
-            self.host
-                .check_burst(now, "write", o.m_awaddr, o.m_awlen, o.m_awsize, o.m_awburst);
+            self.host.check_burst(now, "write", o.m_awaddr, o.m_awlen, o.m_awsize, o.m_awburst);
             let beats = u32::from(o.m_awlen) + 1;
             let bytes = 16 * u64::from(beats);
-            let resp = if overlaps(&self.host.write_errors, o.m_awaddr, bytes) {
-                SLVERR
-            } else {
-                OKAY
-            };
-            self.host.writes.push_back(WriteBurst {
-                addr: o.m_awaddr,
-                id: o.m_awid,
-                beats,
-                got: 0,
-                resp,
-            });
+            let resp = if overlaps(&self.host.write_errors, o.m_awaddr, bytes) { SLVERR } else { OKAY };
+            self.host.writes.push_back(WriteBurst { addr: o.m_awaddr, id: o.m_awid, beats, got: 0, resp });
             self.host.stats.write_bursts += 1;
             if self.flow.stall_every_beat {
                 self.host.stats.stalled_beats += 1;
@@ -792,10 +678,7 @@ impl TopModel {
             w.got += 1;
             let last = w.got == w.beats;
             if (o.m_wlast != 0) != last {
-                self.host.violations.push(format!(
-                    "cycle {now}: WLAST {} on beat {} of {}",
-                    o.m_wlast, w.got, w.beats
-                ));
+                self.host.violations.push(format!("cycle {now}: WLAST {} on beat {} of {}", o.m_wlast, w.got, w.beats));
             }
             let resp = w.resp;
             let data = crate::core::words_to_bytes(&o.m_wdata, 16);
@@ -804,9 +687,7 @@ impl TopModel {
                 if o.m_wstrb >> j & 1 == 1 {
                     let a = addr + j as u64;
                     if !self.mem.is_allocated(a, 1) {
-                        self.host.violations.push(format!(
-                            "cycle {now}: write of {a:#x}: outside host allocations"
-                        ));
+                        self.host.violations.push(format!("cycle {now}: write of {a:#x}: outside host allocations"));
                         resp_now = DECERR;
                     } else if resp == OKAY {
                         self.mem.write(a, &[*byte]);
@@ -822,9 +703,7 @@ impl TopModel {
             self.host.stats.write_beats += 1;
             if last {
                 let w = self.host.writes.pop_front().unwrap();
-                self.host
-                    .bresps
-                    .push_back((w.id, w.resp, now + self.flow.write_latency));
+                self.host.bresps.push_back((w.id, w.resp, now + self.flow.write_latency));
             }
             self.host.w_seen = false;
         } else {
@@ -860,10 +739,7 @@ impl TopModel {
             n += 1;
             if n > REG_TIMEOUT {
                 self.pins.s_arvalid = 0;
-                return Err(SimError::Timeout {
-                    what: format!("AXI4-Lite read of {offset:#x}: ARREADY"),
-                    cycles: n,
-                });
+                return Err(SimError::Timeout { what: format!("AXI4-Lite read of {offset:#x}: ARREADY"), cycles: n });
             }
         }
         self.pins.s_arvalid = 0;
@@ -882,10 +758,7 @@ impl TopModel {
             n += 1;
             if n > REG_TIMEOUT {
                 self.pins.s_rready = 0;
-                return Err(SimError::Timeout {
-                    what: format!("AXI4-Lite read of {offset:#x}: RVALID"),
-                    cycles: n,
-                });
+                return Err(SimError::Timeout { what: format!("AXI4-Lite read of {offset:#x}: RVALID"), cycles: n });
             }
         }
     }
@@ -919,10 +792,7 @@ impl TopModel {
             if n > REG_TIMEOUT {
                 self.pins.s_awvalid = 0;
                 self.pins.s_wvalid = 0;
-                return Err(SimError::Timeout {
-                    what: format!("AXI4-Lite write of {offset:#x}: AWREADY/WREADY"),
-                    cycles: n,
-                });
+                return Err(SimError::Timeout { what: format!("AXI4-Lite write of {offset:#x}: AWREADY/WREADY"), cycles: n });
             }
         }
         self.pins.s_bready = 1;
@@ -939,23 +809,14 @@ impl TopModel {
             n += 1;
             if n > REG_TIMEOUT {
                 self.pins.s_bready = 0;
-                return Err(SimError::Timeout {
-                    what: format!("AXI4-Lite write of {offset:#x}: BVALID"),
-                    cycles: n,
-                });
+                return Err(SimError::Timeout { what: format!("AXI4-Lite write of {offset:#x}: BVALID"), cycles: n });
             }
         }
     }
 
     /// Polls `offset` until `(value & mask) == want`, for at most `budget`
     /// cycles. Returns the last value read.
-    pub fn wait_reg(
-        &mut self,
-        offset: u32,
-        mask: u32,
-        want: u32,
-        budget: u64,
-    ) -> Result<u32, SimError> {
+    pub fn wait_reg(&mut self, offset: u32, mask: u32, want: u32, budget: u64) -> Result<u32, SimError> {
         let start = self.cycle;
         loop {
             let v = self.read32(offset)?;
@@ -963,10 +824,7 @@ impl TopModel {
                 return Ok(v);
             }
             if self.cycle - start > budget {
-                return Err(SimError::Timeout {
-                    what: format!("register {offset:#x} & {mask:#x} == {want:#x} (last {v:#x})"),
-                    cycles: self.cycle - start,
-                });
+                return Err(SimError::Timeout { what: format!("register {offset:#x} & {mask:#x} == {want:#x} (last {v:#x})"), cycles: self.cycle - start });
             }
             self.run(4);
         }
@@ -980,14 +838,7 @@ impl TopModel {
             }
             self.step();
         }
-        if self.irq() {
-            Ok(())
-        } else {
-            Err(SimError::Timeout {
-                what: "irq".into(),
-                cycles: budget,
-            })
-        }
+        if self.irq() { Ok(()) } else { Err(SimError::Timeout { what: "irq".into(), cycles: budget }) }
     }
 
     // ---- card helpers (as a driver would do it) ----
@@ -1022,11 +873,7 @@ impl TopModel {
 
     /// Allocates and fills the buffers of `job` (layout of docs/dma.md).
     pub fn stage(&mut self, job: &Job) -> Staged {
-        let layout = Layout {
-            ad_len: job.ad.len(),
-            msg_len: job.msg.len(),
-            decrypt: job.decrypt,
-        };
+        let layout = Layout { ad_len: job.ad.len(), msg_len: job.msg.len(), decrypt: job.decrypt };
         let mut src = vec![0u8; layout.src_len()];
         layout.write_source(&mut src, &job.ad, &job.msg, job.decrypt.then_some(&job.tag));
         let src_addr = self.mem.alloc(src.len());
@@ -1034,42 +881,21 @@ impl TopModel {
         let dst_addr = self.mem.alloc(layout.dst_len());
         // A pattern the card must overwrite (padding included).
         self.mem.fill(dst_addr, layout.dst_len(), 0xEE);
-        Staged {
-            src: src_addr,
-            dst: dst_addr,
-            layout,
-        }
+        Staged { src: src_addr, dst: dst_addr, layout }
     }
 
     /// Programs lane `lane`'s registers for `job` and starts it.
-    pub fn start_direct(
-        &mut self,
-        lane_idx: u32,
-        job: &Job,
-        staged: &Staged,
-    ) -> Result<(), SimError> {
+    pub fn start_direct(&mut self, lane_idx: u32, job: &Job, staged: &Staged) -> Result<(), SimError> {
         self.program_lane(lane_idx, job, staged.src, staged.dst)?;
-        self.write32(
-            lane::at(lane_idx, lane::CTRL),
-            lane::ctrl::START | if job.decrypt { lane::ctrl::DECRYPT } else { 0 },
-        )
+        self.write32(lane::at(lane_idx, lane::CTRL), lane::ctrl::START | if job.decrypt { lane::ctrl::DECRYPT } else { 0 })
     }
 
     /// Writes a lane's parameter registers (no start).
-    pub fn program_lane(
-        &mut self,
-        lane_idx: u32,
-        job: &Job,
-        src: u64,
-        dst: u64,
-    ) -> Result<(), SimError> {
+    pub fn program_lane(&mut self, lane_idx: u32, job: &Job, src: u64, dst: u64) -> Result<(), SimError> {
         let at = |r| lane::at(lane_idx, r);
         self.write32(at(lane::KEY_SLOT), job.slot)?;
         self.write32(at(lane::AD_LEN), job.ad_len.unwrap_or(job.ad.len() as u32))?;
-        self.write32(
-            at(lane::MSG_LEN),
-            job.msg_len.unwrap_or(job.msg.len() as u32),
-        )?;
+        self.write32(at(lane::MSG_LEN), job.msg_len.unwrap_or(job.msg.len() as u32))?;
         self.write32(at(lane::SRC_LO), src as u32)?;
         self.write32(at(lane::SRC_HI), (src >> 32) as u32)?;
         self.write32(at(lane::DST_LO), dst as u32)?;
@@ -1083,12 +909,7 @@ impl TopModel {
 
     /// Waits until lane `lane` is no longer busy and has DONE, within `budget` cycles.
     pub fn wait_lane(&mut self, lane_idx: u32, budget: u64) -> Result<u32, SimError> {
-        self.wait_reg(
-            lane::at(lane_idx, lane::STATUS),
-            lane::status::BUSY | lane::status::DONE,
-            lane::status::DONE,
-            budget,
-        )
+        self.wait_reg(lane::at(lane_idx, lane::STATUS), lane::status::BUSY | lane::status::DONE, lane::status::DONE, budget)
     }
 
     /// Collects a finished direct job's result from lane `lane`.
@@ -1107,22 +928,10 @@ impl TopModel {
             job_error: lane::status::JOB_ERROR.get(status),
             lane: lane_idx,
             cycles,
-            reg_tag: Some(
-                crate::core::words_to_bytes(&reg_tag, 16)
-                    .try_into()
-                    .unwrap(),
-            ),
+            reg_tag: Some(crate::core::words_to_bytes(&reg_tag, 16).try_into().unwrap()),
             output: self.mem.read(staged.dst, staged.layout.msg_len),
-            tag: (!staged.layout.decrypt).then(|| {
-                self.mem
-                    .read(staged.dst + staged.layout.dst_tag_offset() as u64, 16)
-                    .try_into()
-                    .unwrap()
-            }),
-            padding: self.mem.read(
-                staged.dst + staged.layout.msg_len as u64,
-                staged.layout.dst_tag_offset() - staged.layout.msg_len,
-            ),
+            tag: (!staged.layout.decrypt).then(|| self.mem.read(staged.dst + staged.layout.dst_tag_offset() as u64, 16).try_into().unwrap()),
+            padding: self.mem.read(staged.dst + staged.layout.msg_len as u64, staged.layout.dst_tag_offset() - staged.layout.msg_len),
         })
     }
 
@@ -1211,18 +1020,9 @@ impl Ring {
         m.write32(reg::RING_SIZE, size)?;
         m.write32(reg::CONTROL, reg::control::RING_EN)?;
         if m.read32(reg::CONTROL)? & reg::control::RING_EN == 0 {
-            return Err(SimError::Setup(format!(
-                "ring not enabled (ERROR {:#x})",
-                m.read32(reg::ERROR)?
-            )));
+            return Err(SimError::Setup(format!("ring not enabled (ERROR {:#x})", m.read32(reg::ERROR)?)));
         }
-        Ok(Ring {
-            base,
-            size,
-            prod: 0,
-            cons: 0,
-            posted: VecDeque::new(),
-        })
+        Ok(Ring { base, size, prod: 0, cons: 0, posted: VecDeque::new() })
     }
 
     fn slot_addr(&self, idx: u32) -> u64 {
@@ -1264,9 +1064,7 @@ impl Ring {
         let cons = m.read32(reg::RING_CONS)?;
         let mut done = Vec::new();
         while self.cons != cons {
-            let (idx, staged) = self.posted.pop_front().ok_or_else(|| {
-                SimError::Setup(format!("RING_CONS {cons} beyond RING_PROD {}", self.prod))
-            })?;
+            let (idx, staged) = self.posted.pop_front().ok_or_else(|| SimError::Setup(format!("RING_CONS {cons} beyond RING_PROD {}", self.prod)))?;
             let bytes = m.mem.read(self.slot_addr(idx), desc::BYTES);
             let st: DescStatus = Descriptor::status_of(&bytes);
             let l = staged.layout;
@@ -1282,16 +1080,8 @@ impl Ring {
                     cycles: 0,
                     reg_tag: None,
                     output: m.mem.read(staged.dst, l.msg_len),
-                    tag: (!l.decrypt).then(|| {
-                        m.mem
-                            .read(staged.dst + l.dst_tag_offset() as u64, 16)
-                            .try_into()
-                            .unwrap()
-                    }),
-                    padding: m.mem.read(
-                        staged.dst + l.msg_len as u64,
-                        l.dst_tag_offset() - l.msg_len,
-                    ),
+                    tag: (!l.decrypt).then(|| m.mem.read(staged.dst + l.dst_tag_offset() as u64, 16).try_into().unwrap()),
+                    padding: m.mem.read(staged.dst + l.msg_len as u64, l.dst_tag_offset() - l.msg_len),
                 },
             ));
             self.cons += 1;
@@ -1301,12 +1091,7 @@ impl Ring {
 
     /// Posts every job (waiting for room when the ring is full) and collects
     /// every result, in ring order, within `budget` cycles overall.
-    pub fn run_all(
-        &mut self,
-        m: &mut TopModel,
-        jobs: &[Job],
-        budget: u64,
-    ) -> Result<Vec<Outcome>, SimError> {
+    pub fn run_all(&mut self, m: &mut TopModel, jobs: &[Job], budget: u64) -> Result<Vec<Outcome>, SimError> {
         let start = m.cycles();
         let mut out = Vec::with_capacity(jobs.len());
         let mut next = 0;
@@ -1318,10 +1103,7 @@ impl Ring {
             m.run(16);
             out.extend(self.reap(m)?.into_iter().map(|(_, o)| o));
             if m.cycles() - start > budget {
-                return Err(SimError::Timeout {
-                    what: format!("ring: {} of {} jobs completed", out.len(), jobs.len()),
-                    cycles: m.cycles() - start,
-                });
+                return Err(SimError::Timeout { what: format!("ring: {} of {} jobs completed", out.len(), jobs.len()), cycles: m.cycles() - start });
             }
         }
         Ok(out)

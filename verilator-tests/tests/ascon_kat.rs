@@ -29,57 +29,17 @@ fn ascon_aead128_all_kats_every_configuration() {
             let tag: [u8; 16] = tag.try_into().unwrap();
 
             let sealed = core
-                .run(&Job {
-                    decrypt: false,
-                    key: &key,
-                    nonce: &nonce,
-                    ad: &ad,
-                    msg: &pt,
-                    tag: [0; 16],
-                })
-                .unwrap_or_else(|h| {
-                    panic!(
-                        "{}: KAT {count} encrypt hung after {} cycles",
-                        config.name, h.cycles
-                    )
-                });
-            assert!(
-                !sealed.err && sealed.violations.is_empty(),
-                "{}: KAT {count}: {sealed:?}",
-                config.name
-            );
-            assert_eq!(
-                sealed.output, body,
-                "{}: KAT {count} ciphertext",
-                config.name
-            );
+                .run(&Job { decrypt: false, key: &key, nonce: &nonce, ad: &ad, msg: &pt, tag: [0; 16] })
+                .unwrap_or_else(|h| panic!("{}: KAT {count} encrypt hung after {} cycles", config.name, h.cycles));
+            assert!(!sealed.err && sealed.violations.is_empty(), "{}: KAT {count}: {sealed:?}", config.name);
+            assert_eq!(sealed.output, body, "{}: KAT {count} ciphertext", config.name);
             assert_eq!(sealed.tag, tag, "{}: KAT {count} tag", config.name);
 
             let opened = core
-                .run(&Job {
-                    decrypt: true,
-                    key: &key,
-                    nonce: &nonce,
-                    ad: &ad,
-                    msg: body,
-                    tag,
-                })
-                .unwrap_or_else(|h| {
-                    panic!(
-                        "{}: KAT {count} decrypt hung after {} cycles",
-                        config.name, h.cycles
-                    )
-                });
-            assert!(
-                !opened.err && opened.violations.is_empty(),
-                "{}: KAT {count}: {opened:?}",
-                config.name
-            );
-            assert!(
-                opened.tag_ok,
-                "{}: KAT {count}: decrypt reported tag-fail",
-                config.name
-            );
+                .run(&Job { decrypt: true, key: &key, nonce: &nonce, ad: &ad, msg: body, tag })
+                .unwrap_or_else(|h| panic!("{}: KAT {count} decrypt hung after {} cycles", config.name, h.cycles));
+            assert!(!opened.err && opened.violations.is_empty(), "{}: KAT {count}: {opened:?}", config.name);
+            assert!(opened.tag_ok, "{}: KAT {count}: decrypt reported tag-fail", config.name);
             assert_eq!(opened.output, pt, "{}: KAT {count} plaintext", config.name);
         }
     }

@@ -7,7 +7,7 @@
 mod support;
 
 use agilis_verilator::core::{CoreConfig, CoreModel, Flow, Job};
-use support::{Rng, reference};
+use support::{reference, Rng};
 
 /// One checked message: what decrypting it again needs.
 struct Case {
@@ -20,13 +20,7 @@ struct Case {
 
 /// Encrypts and decrypts one random case through the core and checks both
 /// against the reference.
-fn check_case(
-    core: &mut CoreModel,
-    rng: &mut Rng,
-    ad_len: usize,
-    msg_len: usize,
-    flow: &mut Flow,
-) -> Case {
+fn check_case(core: &mut CoreModel, rng: &mut Rng, ad_len: usize, msg_len: usize, flow: &mut Flow) -> Case {
     let config = *core.config();
     let alg = config.algorithm;
     let key = rng.bytes(alg.key_len());
@@ -38,52 +32,20 @@ fn check_case(
     let what = format!("{}: ad {ad_len} msg {msg_len}", config.name);
 
     let enc = core
-        .run_with(
-            &Job {
-                decrypt: false,
-                key: &key,
-                nonce: &nonce,
-                ad: &ad,
-                msg: &pt,
-                tag: [0; 16],
-            },
-            flow,
-        )
+        .run_with(&Job { decrypt: false, key: &key, nonce: &nonce, ad: &ad, msg: &pt, tag: [0; 16] }, flow)
         .unwrap_or_else(|h| panic!("{what}: encrypt hung after {} cycles", h.cycles));
     assert!(!enc.err && enc.violations.is_empty(), "{what}: {enc:?}");
-    assert_eq!(
-        enc.output, want_ct,
-        "{what}: ciphertext differs from software"
-    );
+    assert_eq!(enc.output, want_ct, "{what}: ciphertext differs from software");
     assert_eq!(&enc.tag[..], want_tag, "{what}: tag differs from software");
 
     let tag: [u8; 16] = want_tag.try_into().unwrap();
     let dec = core
-        .run_with(
-            &Job {
-                decrypt: true,
-                key: &key,
-                nonce: &nonce,
-                ad: &ad,
-                msg: want_ct,
-                tag,
-            },
-            flow,
-        )
+        .run_with(&Job { decrypt: true, key: &key, nonce: &nonce, ad: &ad, msg: want_ct, tag }, flow)
         .unwrap_or_else(|h| panic!("{what}: decrypt hung after {} cycles", h.cycles));
     assert!(!dec.err && dec.violations.is_empty(), "{what}: {dec:?}");
-    assert!(
-        dec.tag_ok,
-        "{what}: decrypt reported tag-fail on a genuine message"
-    );
+    assert!(dec.tag_ok, "{what}: decrypt reported tag-fail on a genuine message");
     assert_eq!(dec.output, pt, "{what}: plaintext differs");
-    Case {
-        key,
-        nonce,
-        ad,
-        ct: want_ct.to_vec(),
-        tag,
-    }
+    Case { key, nonce, ad, ct: want_ct.to_vec(), tag }
 }
 
 fn differential(config: &CoreConfig, seed: u64) {
@@ -92,41 +54,22 @@ fn differential(config: &CoreConfig, seed: u64) {
     let mut cases = 0;
     for ad_len in 0..=48 {
         for msg_len in 0..=48 {
-            check_case(
-                &mut core,
-                &mut rng,
-                ad_len,
-                msg_len,
-                &mut Flow::full_speed(),
-            );
+            check_case(&mut core, &mut rng, ad_len, msg_len, &mut Flow::full_speed());
             cases += 1;
         }
     }
     for i in 0..400 {
         let ad_len = rng.below(2049) as usize;
         let msg_len = rng.below(2049) as usize;
-        let mut flow = if i % 4 == 0 {
-            Flow::random(30, 30, rng.next_u64())
-        } else {
-            Flow::full_speed()
-        };
+        let mut flow = if i % 4 == 0 { Flow::random(30, 30, rng.next_u64()) } else { Flow::full_speed() };
         check_case(&mut core, &mut rng, ad_len, msg_len, &mut flow);
         cases += 1;
     }
     for (ad_len, msg_len) in [(2048, 2048), (0, 2048), (2048, 0), (2047, 2049)] {
-        check_case(
-            &mut core,
-            &mut rng,
-            ad_len,
-            msg_len,
-            &mut Flow::full_speed(),
-        );
+        check_case(&mut core, &mut rng, ad_len, msg_len, &mut Flow::full_speed());
         cases += 1;
     }
-    eprintln!(
-        "{}: {cases} cases, each encrypted and decrypted, match the software",
-        config.name
-    );
+    eprintln!("{}: {cases} cases, each encrypted and decrypted, match the software", config.name);
 }
 
 #[test]
@@ -150,19 +93,7 @@ fn flipped_bits_are_reported_as_tag_fail() {
         for i in 0..60 {
             let ad_len = 1 + rng.below(64) as usize;
             let msg_len = 1 + rng.below(96) as usize;
-            let Case {
-                key,
-                nonce,
-                mut ad,
-                mut ct,
-                mut tag,
-            } = check_case(
-                &mut core,
-                &mut rng,
-                ad_len,
-                msg_len,
-                &mut Flow::full_speed(),
-            );
+            let Case { key, nonce, mut ad, mut ct, mut tag } = check_case(&mut core, &mut rng, ad_len, msg_len, &mut Flow::full_speed());
             let which = i % 3;
             match which {
                 0 => ct[rng.below(msg_len as u64) as usize] ^= 1 << rng.below(8),
@@ -170,31 +101,11 @@ fn flipped_bits_are_reported_as_tag_fail() {
                 _ => ad[rng.below(ad_len as u64) as usize] ^= 1 << rng.below(8),
             }
             let out = core
-                .run(&Job {
-                    decrypt: true,
-                    key: &key,
-                    nonce: &nonce,
-                    ad: &ad,
-                    msg: &ct,
-                    tag,
-                })
-                .unwrap_or_else(|h| {
-                    panic!(
-                        "{}: tampered decrypt hung after {} cycles",
-                        config.name, h.cycles
-                    )
-                });
+                .run(&Job { decrypt: true, key: &key, nonce: &nonce, ad: &ad, msg: &ct, tag })
+                .unwrap_or_else(|h| panic!("{}: tampered decrypt hung after {} cycles", config.name, h.cycles));
             let part = ["ciphertext", "tag", "AD"][which];
-            assert!(
-                !out.err,
-                "{}: a flipped {part} bit is a tag failure, not a stream error",
-                config.name
-            );
-            assert!(
-                !out.tag_ok,
-                "{}: a flipped {part} bit was accepted",
-                config.name
-            );
+            assert!(!out.err, "{}: a flipped {part} bit is a tag failure, not a stream error", config.name);
+            assert!(!out.tag_ok, "{}: a flipped {part} bit was accepted", config.name);
         }
     }
 }

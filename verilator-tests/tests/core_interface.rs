@@ -5,18 +5,11 @@
 
 mod support;
 
-use agilis_verilator::core::{Beat, CoreModel, Flow, Job, stream_beats};
-use support::{Rng, reference};
+use agilis_verilator::core::{stream_beats, Beat, CoreModel, Flow, Job};
+use support::{reference, Rng};
 
 fn job<'a>(key: &'a [u8], nonce: &'a [u8], ad: &'a [u8], msg: &'a [u8]) -> Job<'a> {
-    Job {
-        decrypt: false,
-        key,
-        nonce,
-        ad,
-        msg,
-        tag: [0; 16],
-    }
+    Job { decrypt: false, key, nonce, ad, msg, tag: [0; 16] }
 }
 
 #[test]
@@ -31,25 +24,12 @@ fn back_pressure_on_every_beat_changes_nothing() {
             let key = rng.bytes(config.algorithm.key_len());
             let nonce = rng.bytes(config.algorithm.nonce_len());
             let (ad, pt) = (rng.bytes(ad_len), rng.bytes(msg_len));
-            let want = reference(config.algorithm, &key)
-                .seal(&nonce, &ad, &pt)
-                .unwrap();
+            let want = reference(config.algorithm, &key).seal(&nonce, &ad, &pt).unwrap();
             let fast = core.run(&job(&key, &nonce, &ad, &pt)).unwrap();
-            let slow = core
-                .run_with(&job(&key, &nonce, &ad, &pt), &mut Flow::every_beat())
-                .unwrap();
+            let slow = core.run_with(&job(&key, &nonce, &ad, &pt), &mut Flow::every_beat()).unwrap();
             for out in [&fast, &slow] {
-                assert!(
-                    !out.err && out.violations.is_empty(),
-                    "{}: {out:?}",
-                    config.name
-                );
-                assert_eq!(
-                    [&out.output[..], &out.tag[..]].concat(),
-                    want,
-                    "{}: ({ad_len},{msg_len})",
-                    config.name
-                );
+                assert!(!out.err && out.violations.is_empty(), "{}: {out:?}", config.name);
+                assert_eq!([&out.output[..], &out.tag[..]].concat(), want, "{}: ({ad_len},{msg_len})", config.name);
             }
         }
     }
@@ -67,17 +47,11 @@ fn back_to_back_messages_and_start_while_busy() {
         let nonce = rng.bytes(config.algorithm.nonce_len());
         let other_key = rng.bytes(config.algorithm.key_len());
         let (ad, pt) = (rng.bytes(20), rng.bytes(50));
-        let want = reference(config.algorithm, &key)
-            .seal(&nonce, &ad, &pt)
-            .unwrap();
+        let want = reference(config.algorithm, &key).seal(&nonce, &ad, &pt).unwrap();
         // Start a message, then hold `start` high with another key and other
         // lengths for the whole run: the core must ignore it while busy.
         let mut flow = Flow::full_speed();
-        core.start(
-            &job(&key, &nonce, &ad, &pt),
-            ad.len() as u32,
-            pt.len() as u32,
-        );
+        core.start(&job(&key, &nonce, &ad, &pt), ad.len() as u32, pt.len() as u32);
         let beats = stream_beats(&ad, &pt, config.bus_bits);
         let mut next = 0;
         let mut output = Vec::new();
@@ -107,26 +81,13 @@ fn back_to_back_messages_and_start_while_busy() {
                 next += 1;
             }
             if out.out_valid != 0 {
-                output.extend(agilis_verilator::core::words_to_bytes(
-                    &out.out_data,
-                    out.out_keep.trailing_ones() as usize,
-                ));
+                output.extend(agilis_verilator::core::words_to_bytes(&out.out_data, out.out_keep.trailing_ones() as usize));
             }
             core.tick();
         }
-        let done =
-            done.unwrap_or_else(|| panic!("{}: no done while start was held high", config.name));
+        let done = done.unwrap_or_else(|| panic!("{}: no done while start was held high", config.name));
         assert_eq!(done.err, 0, "{}", config.name);
-        assert_eq!(
-            [
-                &output[..],
-                &agilis_verilator::core::words_to_bytes(&done.tag_out, 16)[..]
-            ]
-            .concat(),
-            want,
-            "{}: start while busy disturbed the message",
-            config.name
-        );
+        assert_eq!([&output[..], &agilis_verilator::core::words_to_bytes(&done.tag_out, 16)[..]].concat(), want, "{}: start while busy disturbed the message", config.name);
         core.tick();
         core.pins().start = 0;
         core.reset();
@@ -135,16 +96,9 @@ fn back_to_back_messages_and_start_while_busy() {
         // the one that shows the previous `done` and the new lengths.
         for i in 0..20 {
             let (ad, pt) = (rng.bytes(i * 3), rng.bytes(i * 7 + 1));
-            let want = reference(config.algorithm, &key)
-                .seal(&nonce, &ad, &pt)
-                .unwrap();
+            let want = reference(config.algorithm, &key).seal(&nonce, &ad, &pt).unwrap();
             let out = core.run(&job(&key, &nonce, &ad, &pt)).unwrap();
-            assert_eq!(
-                [&out.output[..], &out.tag[..]].concat(),
-                want,
-                "{}: back-to-back message {i}",
-                config.name
-            );
+            assert_eq!([&out.output[..], &out.tag[..]].concat(), want, "{}: back-to-back message {i}", config.name);
         }
     }
 }
@@ -174,11 +128,7 @@ fn reset_in_the_middle_of_a_message_leaves_a_working_core() {
                     pins.in_last = beats[next].last as u8;
                 }
                 let out = core.eval();
-                assert_eq!(
-                    out.done, 0,
-                    "{}: done before the reset at cycle {cut}",
-                    config.name
-                );
+                assert_eq!(out.done, 0, "{}: done before the reset at cycle {cut}", config.name);
                 if out.in_ready != 0 {
                     next += 1;
                 }
@@ -186,32 +136,18 @@ fn reset_in_the_middle_of_a_message_leaves_a_working_core() {
             }
             core.reset();
             let out = core.eval();
-            assert_eq!(
-                (out.busy, out.out_valid, out.done),
-                (0, 0, 0),
-                "{}: reset left the core active",
-                config.name
-            );
+            assert_eq!((out.busy, out.out_valid, out.done), (0, 0, 0), "{}: reset left the core active", config.name);
             // The next message is unaffected.
-            let want = reference(config.algorithm, &key)
-                .seal(&nonce, &ad, &pt)
-                .unwrap();
+            let want = reference(config.algorithm, &key).seal(&nonce, &ad, &pt).unwrap();
             let after = core.run(&job(&key, &nonce, &ad, &pt)).unwrap();
-            assert_eq!(
-                [&after.output[..], &after.tag[..]].concat(),
-                want,
-                "{}: message after a reset at cycle {cut}",
-                config.name
-            );
+            assert_eq!([&after.output[..], &after.tag[..]].concat(), want, "{}: message after a reset at cycle {cut}", config.name);
         }
     }
 }
 
 #[test]
 fn streams_that_disagree_with_the_lengths_end_in_err_not_a_hang() {
-    if !agilis_verilator::models_or_skip(
-        "streams_that_disagree_with_the_lengths_end_in_err_not_a_hang",
-    ) {
+    if !agilis_verilator::models_or_skip("streams_that_disagree_with_the_lengths_end_in_err_not_a_hang") {
         return;
     }
     let mut rng = Rng::from_env(14);
@@ -249,33 +185,15 @@ fn streams_that_disagree_with_the_lengths_end_in_err_not_a_hang() {
 
         for (what, ad_len, msg_len, beats) in cases {
             let out = core
-                .run_beats(
-                    &job(&key, &nonce, &ad, &pt),
-                    ad_len,
-                    msg_len,
-                    &beats,
-                    &mut Flow::full_speed(),
-                )
-                .unwrap_or_else(|h| {
-                    panic!(
-                        "{}: {what}: the core hung ({} cycles)",
-                        config.name, h.cycles
-                    )
-                });
+                .run_beats(&job(&key, &nonce, &ad, &pt), ad_len, msg_len, &beats, &mut Flow::full_speed())
+                .unwrap_or_else(|h| panic!("{}: {what}: the core hung ({} cycles)", config.name, h.cycles));
             assert!(out.err, "{}: {what}: no err", config.name);
             assert!(!out.tag_ok, "{}: {what}", config.name);
             // Usable at once afterwards.
-            let want = reference(config.algorithm, &key)
-                .seal(&nonce, &ad, &pt)
-                .unwrap();
+            let want = reference(config.algorithm, &key).seal(&nonce, &ad, &pt).unwrap();
             let next = core.run(&job(&key, &nonce, &ad, &pt)).unwrap();
             assert!(!next.err, "{}: after {what}: {next:?}", config.name);
-            assert_eq!(
-                [&next.output[..], &next.tag[..]].concat(),
-                want,
-                "{}: after {what}",
-                config.name
-            );
+            assert_eq!([&next.output[..], &next.tag[..]].concat(), want, "{}: after {what}", config.name);
         }
     }
 }

@@ -13,7 +13,7 @@ use agilis_driver::card::CardEngine;
 use agilis_driver::ruler::{Alarm, AlarmKind, Mode, Ruler, RulerCounts};
 use agilis_driver::{Direction, Error, SoftwareEngine};
 use agilis_verilator::sim_bus::SimBus;
-use engine_common::{CARD_KEYS, Spec, TwinKey, run};
+use engine_common::{run, Spec, TwinKey, CARD_KEYS};
 use top_common::Rng;
 
 /// Probability that one job output read back from the card has a flipped bit.
@@ -25,17 +25,11 @@ fn faulty_card(test: &str, seed: u64) -> Option<Arc<CardEngine<SimBus>>> {
     Some(Arc::new(card))
 }
 
-fn recording_ruler(
-    card: &Arc<CardEngine<SimBus>>,
-    mode: Mode,
-    seed: u64,
-) -> (Ruler, Arc<Mutex<Vec<Alarm>>>) {
+fn recording_ruler(card: &Arc<CardEngine<SimBus>>, mode: Mode, seed: u64) -> (Ruler, Arc<Mutex<Vec<Alarm>>>) {
     let alarms = Arc::new(Mutex::new(Vec::new()));
     let log = alarms.clone();
     let ruler = Ruler::with_seed(card.clone(), mode, seed)
-        .with_sink(Arc::new(move |a: &Alarm| {
-            log.lock().unwrap().push(a.clone())
-        }))
+        .with_sink(Arc::new(move |a: &Alarm| log.lock().unwrap().push(a.clone())))
         .with_retest_after(64);
     (ruler, alarms)
 }
@@ -48,19 +42,9 @@ fn random_batch(rng: &mut Rng, reference: &SoftwareEngine, keys: &[TwinKey]) -> 
             let key = rng.below(keys.len());
             let len = rng.below(600);
             let ad = rng.below(33);
-            let mut spec = Spec {
-                key,
-                direction: Direction::Seal,
-                nonce: rng.bytes(keys[key].nonce_len),
-                aad: rng.bytes(ad),
-                buffer: rng.bytes(len),
-            };
+            let mut spec = Spec { key, direction: Direction::Seal, nonce: rng.bytes(keys[key].nonce_len), aad: rng.bytes(ad), buffer: rng.bytes(len) };
             if rng.below(2) == 0 {
-                let (results, mut sealed) = run(
-                    reference,
-                    |k| keys[k].reference,
-                    std::slice::from_ref(&spec),
-                );
+                let (results, mut sealed) = run(reference, |k| keys[k].reference, std::slice::from_ref(&spec));
                 assert_eq!(results, vec![Ok(())]);
                 spec.buffer = sealed.remove(0);
                 spec.direction = Direction::Open;
@@ -97,13 +81,8 @@ fn campaign(ruler: &Ruler, seed: u64, jobs: usize) -> Tally {
                 Err(Error::Disagreement { executor }) => {
                     assert_eq!(*executor, "verilator");
                     match spec.direction {
-                        Direction::Open => {
-                            assert!(buffers[i].is_empty(), "a failed open releases nothing")
-                        }
-                        Direction::Seal => assert_eq!(
-                            buffers[i], spec.buffer,
-                            "a failed seal leaves the plaintext"
-                        ),
+                        Direction::Open => assert!(buffers[i].is_empty(), "a failed open releases nothing"),
+                        Direction::Seal => assert_eq!(buffers[i], spec.buffer, "a failed seal leaves the plaintext"),
                     }
                     tally.caught += 1;
                 }
@@ -128,76 +107,32 @@ fn injected(card: &CardEngine<SimBus>) -> u64 {
 
 #[test]
 fn with_the_ruler_on_every_job_no_injected_fault_reaches_the_caller() {
-    let Some(card) = faulty_card(
-        "with_the_ruler_on_every_job_no_injected_fault_reaches_the_caller",
-        0x5EED_0001,
-    ) else {
-        return;
-    };
+    let Some(card) = faulty_card("with_the_ruler_on_every_job_no_injected_fault_reaches_the_caller", 0x5EED_0001) else { return };
     let (ruler, alarms) = recording_ruler(&card, Mode::All, 1);
     let tally = campaign(&ruler, 0x5EED_0002, 4000);
     let counts: RulerCounts = ruler.counts();
-    eprintln!(
-        "ruler=all: {tally:?}, {counts:?}, bit flips injected: {}",
-        injected(&card)
-    );
+    eprintln!("ruler=all: {tally:?}, {counts:?}, bit flips injected: {}", injected(&card));
     assert_eq!(tally.wrong, 0, "a wrong output reached the caller");
-    assert!(
-        tally.caught > 0 && counts.mismatches == tally.caught as u64,
-        "{tally:?} {counts:?}"
-    );
-    assert!(
-        injected(&card) >= counts.mismatches,
-        "every mismatch comes from an injected flip"
-    );
-    assert!(
-        counts.quarantines > 0 && counts.retried > 0 && counts.readmissions > 0,
-        "{counts:?}"
-    );
-    assert!(
-        counts.retests_failed + counts.readmissions == counts.retried,
-        "{counts:?}"
-    );
-    assert!(
-        counts.diverted > 0 && counts.checked + counts.diverted <= counts.jobs,
-        "{counts:?}"
-    );
+    assert!(tally.caught > 0 && counts.mismatches == tally.caught as u64, "{tally:?} {counts:?}");
+    assert!(injected(&card) >= counts.mismatches, "every mismatch comes from an injected flip");
+    assert!(counts.quarantines > 0 && counts.retried > 0 && counts.readmissions > 0, "{counts:?}");
+    assert!(counts.retests_failed + counts.readmissions == counts.retried, "{counts:?}");
+    assert!(counts.diverted > 0 && counts.checked + counts.diverted <= counts.jobs, "{counts:?}");
     let alarms = alarms.lock().unwrap();
-    for kind in [
-        AlarmKind::Mismatch,
-        AlarmKind::Quarantined,
-        AlarmKind::Readmitted,
-    ] {
+    for kind in [AlarmKind::Mismatch, AlarmKind::Quarantined, AlarmKind::Readmitted] {
         assert!(alarms.iter().any(|a| a.kind == kind), "no {kind:?} alarm");
     }
-    assert_eq!(
-        alarms
-            .iter()
-            .filter(|a| a.kind == AlarmKind::Mismatch)
-            .count() as u64,
-        counts.mismatches
-    );
+    assert_eq!(alarms.iter().filter(|a| a.kind == AlarmKind::Mismatch).count() as u64, counts.mismatches);
     assert!(alarms.iter().all(|a| a.executor == "verilator"));
 }
 
 #[test]
 fn with_the_ruler_off_the_same_faults_corrupt_outputs() {
-    let Some(card) = faulty_card(
-        "with_the_ruler_off_the_same_faults_corrupt_outputs",
-        0x5EED_0003,
-    ) else {
-        return;
-    };
+    let Some(card) = faulty_card("with_the_ruler_off_the_same_faults_corrupt_outputs", 0x5EED_0003) else { return };
     let (ruler, alarms) = recording_ruler(&card, Mode::Off, 2);
     let tally = campaign(&ruler, 0x5EED_0004, 1000);
-    eprintln!(
-        "ruler=off: {tally:?}, bit flips injected: {}",
-        injected(&card)
-    );
-    assert!(
-        tally.wrong > 0,
-        "the injected fault must be visible without the ruler: {tally:?}"
-    );
+    eprintln!("ruler=off: {tally:?}, bit flips injected: {}", injected(&card));
+    assert!(tally.wrong > 0, "the injected fault must be visible without the ruler: {tally:?}");
     assert_eq!(tally.caught, 0);
     assert_eq!(ruler.counts().checked, 0);
     assert!(alarms.lock().unwrap().is_empty());
@@ -205,25 +140,14 @@ fn with_the_ruler_off_the_same_faults_corrupt_outputs() {
 
 #[test]
 fn sampled_checking_catches_a_proportion_of_the_faults() {
-    let Some(card) = faulty_card(
-        "sampled_checking_catches_a_proportion_of_the_faults",
-        0x5EED_0005,
-    ) else {
-        return;
-    };
+    let Some(card) = faulty_card("sampled_checking_catches_a_proportion_of_the_faults", 0x5EED_0005) else { return };
     let (ruler, _) = recording_ruler(&card, Mode::Sampled(0.5), 3);
     let tally = campaign(&ruler, 0x5EED_0006, 2000);
     let counts = ruler.counts();
-    eprintln!(
-        "ruler=sampled(0.5): {tally:?}, {counts:?}, bit flips injected: {}",
-        injected(&card)
-    );
+    eprintln!("ruler=sampled(0.5): {tally:?}, {counts:?}, bit flips injected: {}", injected(&card));
     assert!(tally.caught > 0, "{tally:?}");
     assert_eq!(counts.mismatches, tally.caught as u64);
     // About half of the jobs the card ran were checked.
     let on_card = counts.jobs - counts.diverted;
-    assert!(
-        counts.checked * 10 >= on_card * 4 && counts.checked * 10 <= on_card * 6,
-        "{counts:?}"
-    );
+    assert!(counts.checked * 10 >= on_card * 4 && counts.checked * 10 <= on_card * 6, "{counts:?}");
 }

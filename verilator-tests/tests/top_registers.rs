@@ -8,17 +8,11 @@ use top_common::*;
 
 #[test]
 fn identification_version_capability() {
-    let Some(mut m) = model("identification_version_capability") else {
-        return;
-    };
+    let Some(mut m) = model("identification_version_capability") else { return };
     assert_eq!(m.read32(reg::ID).unwrap(), rm::ID_MAGIC);
     assert_eq!(&m.read32(reg::ID).unwrap().to_le_bytes(), b"AGLS");
     assert_eq!(m.read32(reg::VERSION).unwrap(), rm::VERSION);
-    assert_eq!(
-        m.read32(reg::REGMAP_HASH).unwrap(),
-        rm::REGMAP_HASH,
-        "RTL and Rust built from different register maps"
-    );
+    assert_eq!(m.read32(reg::REGMAP_HASH).unwrap(), rm::REGMAP_HASH, "RTL and Rust built from different register maps");
     let cap = m.read32(reg::CAPABILITY).unwrap();
     assert_eq!(reg::capability::LANES.get(cap), 4);
     assert_eq!(reg::capability::KEY_SLOTS.get(cap), 16);
@@ -36,36 +30,21 @@ fn identification_version_capability() {
         let aes = i >= 2;
         assert_eq!(info & lane::info::KIND != 0, aes, "lane {i} kind");
         assert_eq!(lane::info::ROUNDS.get(info), if aes { 0 } else { 2 });
-        assert_eq!(
-            m.read32(lane::at(i, lane::STATUS)).unwrap(),
-            0,
-            "lane {i} idle after reset"
-        );
+        assert_eq!(m.read32(lane::at(i, lane::STATUS)).unwrap(), 0, "lane {i} idle after reset");
     }
     // Reset values of the map.
     for r in rm::REGISTERS {
         if let (Some(reset), 1) = (r.reset, r.count) {
-            assert_eq!(
-                m.read32(r.offset).unwrap(),
-                reset,
-                "reset value of {}",
-                r.name
-            );
+            assert_eq!(m.read32(r.offset).unwrap(), reset, "reset value of {}", r.name);
         }
     }
-    assert_eq!(
-        m.read32(reg::ERROR).unwrap(),
-        0,
-        "no error after all those reads"
-    );
+    assert_eq!(m.read32(reg::ERROR).unwrap(), 0, "no error after all those reads");
     check_bus(&m);
 }
 
 #[test]
 fn scratch_and_access_errors() {
-    let Some(mut m) = model("scratch_and_access_errors") else {
-        return;
-    };
+    let Some(mut m) = model("scratch_and_access_errors") else { return };
     for v in [0xDEAD_BEEF, 0, 0x1234_5678, u32::MAX] {
         m.write32(reg::SCRATCH, v).unwrap();
         assert_eq!(m.read32(reg::SCRATCH).unwrap(), v);
@@ -91,10 +70,7 @@ fn scratch_and_access_errors() {
     m.write32(reg::ID, 0).unwrap();
     m.write32(reg::KEY_SLOT_SEL, 200).unwrap();
     m.write32(reg::KEY_CMD, rm::key_cmd::CLEAR).unwrap();
-    assert_eq!(
-        m.read32(reg::ERROR).unwrap(),
-        reg::error::REG_ACCESS | reg::error::KEY_CMD
-    );
+    assert_eq!(m.read32(reg::ERROR).unwrap(), reg::error::REG_ACCESS | reg::error::KEY_CMD);
     m.write32(reg::ERROR, reg::error::KEY_CMD).unwrap();
     assert_eq!(m.read32(reg::ERROR).unwrap(), reg::error::REG_ACCESS);
     check_bus(&m);
@@ -102,13 +78,10 @@ fn scratch_and_access_errors() {
 
 #[test]
 fn key_slots_are_write_only_and_clear() {
-    let Some(mut m) = model("key_slots_are_write_only_and_clear") else {
-        return;
-    };
+    let Some(mut m) = model("key_slots_are_write_only_and_clear") else { return };
     let key: Vec<u8> = (1..=32).collect();
     m.load_key(5, rm::key_alg::AES_256_GCM, &key).unwrap();
-    m.load_key(0, rm::key_alg::ASCON_AEAD128, &key[..16])
-        .unwrap();
+    m.load_key(0, rm::key_alg::ASCON_AEAD128, &key[..16]).unwrap();
     assert_eq!(m.read32(reg::KEY_LOADED).unwrap(), (1 << 5) | 1);
     // Key material never reads back.
     for i in 0..reg::KEY_DATA_COUNT {
@@ -118,11 +91,7 @@ fn key_slots_are_write_only_and_clear() {
     assert_eq!(m.read32(reg::ERROR).unwrap(), 0);
     // Both keys work.
     let mut rng = Rng(7);
-    let k5 = Key {
-        slot: 5,
-        alg: Alg::Aes,
-        key: key.clone(),
-    };
+    let k5 = Key { slot: 5, alg: Alg::Aes, key: key.clone() };
     let (job, ct, tag) = k5.encrypt(&mut rng, 3, 40);
     check_encrypt("slot 5", &m.run_direct(2, &job).unwrap(), &ct, &tag);
     // Writing a word un-loads the slot until LOAD.
@@ -140,11 +109,7 @@ fn key_slots_are_write_only_and_clear() {
     m.write32(reg::KEY_SLOT_SEL, 5).unwrap();
     m.write32(reg::KEY_ALG, rm::key_alg::AES_256_GCM).unwrap();
     m.write32(reg::KEY_CMD, rm::key_cmd::LOAD).unwrap();
-    let zero = Key {
-        slot: 5,
-        alg: Alg::Aes,
-        key: vec![0; 32],
-    };
+    let zero = Key { slot: 5, alg: Alg::Aes, key: vec![0; 32] };
     let (job, ct, tag) = zero.encrypt(&mut rng, 0, 16);
     check_encrypt("zeroed slot", &m.run_direct(3, &job).unwrap(), &ct, &tag);
     // Bad commands.
@@ -161,9 +126,7 @@ fn key_slots_are_write_only_and_clear() {
 
 #[test]
 fn interrupts() {
-    let Some(mut m) = model("interrupts") else {
-        return;
-    };
+    let Some(mut m) = model("interrupts") else { return };
     let mut rng = Rng(11);
     let k = Key::load(&mut m, 1, Alg::Ascon, &mut rng);
     // A job with interrupts disabled: status set, line low.
@@ -188,8 +151,7 @@ fn interrupts() {
     m.write32(reg::IRQ_STATUS, u32::MAX).unwrap();
     // An error raises ERROR.
     m.write32(lane::at(0, lane::KEY_SLOT), 15).unwrap();
-    m.write32(lane::at(0, lane::CTRL), lane::ctrl::START)
-        .unwrap();
+    m.write32(lane::at(0, lane::CTRL), lane::ctrl::START).unwrap();
     m.wait_irq(1_000).unwrap();
     let st = m.read32(reg::IRQ_STATUS).unwrap();
     assert_ne!(st & reg::irq_status::ERROR, 0, "{st:#x}");
@@ -200,3 +162,4 @@ fn interrupts() {
     assert!(!m.irq());
     check_bus(&m);
 }
+

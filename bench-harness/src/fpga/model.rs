@@ -116,11 +116,7 @@ impl DelayModel {
     pub fn fmax_mhz(&self, path_ns: f64) -> (f64, bool) {
         let period = path_ns + self.t_clock;
         let raw = 1000.0 / period;
-        if raw > self.fmax_cap_mhz {
-            (self.fmax_cap_mhz, true)
-        } else {
-            (raw, false)
-        }
+        if raw > self.fmax_cap_mhz { (self.fmax_cap_mhz, true) } else { (raw, false) }
     }
 
     /// One line per figure, for the report and the JSON.
@@ -152,11 +148,7 @@ impl DelayModel {
 
 /// ceil(log2(n)) for n >= 1.
 pub fn ceil_log2(n: usize) -> u32 {
-    if n <= 1 {
-        0
-    } else {
-        usize::BITS - (n - 1).leading_zeros()
-    }
+    if n <= 1 { 0 } else { usize::BITS - (n - 1).leading_zeros() }
 }
 
 /// Throughput in Mb/s of `bits` processed in `cycles` clocks at `f_mhz`:
@@ -178,11 +170,7 @@ pub fn lanes_for(target_gbps: f64, per_lane_mbps: f64) -> Option<u32> {
         return None;
     }
     let n = (target_gbps * 1000.0 / per_lane_mbps).ceil();
-    if n > 4096.0 {
-        None
-    } else {
-        Some((n as u32).max(1))
-    }
+    if n > 4096.0 { None } else { Some((n as u32).max(1)) }
 }
 
 /// One Artix-7 part (7 Series FPGAs Data Sheet: Overview, DS180, Table 4
@@ -199,14 +187,7 @@ pub struct Device {
 }
 
 const fn part(name: &'static str, slices: u32, bram36: u32, dsp: u32) -> Device {
-    Device {
-        name,
-        slices,
-        luts: slices * 4,
-        ffs: slices * 8,
-        bram36,
-        dsp,
-    }
+    Device { name, slices, luts: slices * 4, ffs: slices * 8, bram36, dsp }
 }
 
 /// The Artix-7 parts with a PCIe Gen2 block, smallest first.
@@ -227,9 +208,7 @@ pub const FIT_PERCENT: u64 = 70;
 /// The smallest Artix-7 part whose LUTs and flip-flops, times
 /// [`FIT_PERCENT`] %, hold `luts` and `ffs`.
 pub fn smallest_fit(luts: u64, ffs: u64) -> Option<&'static Device> {
-    ARTIX7_PARTS.iter().find(|d| {
-        luts * 100 <= u64::from(d.luts) * FIT_PERCENT && ffs * 100 <= u64::from(d.ffs) * FIT_PERCENT
-    })
+    ARTIX7_PARTS.iter().find(|d| luts * 100 <= u64::from(d.luts) * FIT_PERCENT && ffs * 100 <= u64::from(d.ffs) * FIT_PERCENT)
 }
 
 /// Least-squares line through (n, y); with one point, through the origin.

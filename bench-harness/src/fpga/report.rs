@@ -28,18 +28,8 @@ pub fn published() -> Published {
         nist_ascon_artix7_luts: 1790,
         nist_ascon_artix7_mbps_16_16: 538.3,
         ascon_verilog: vec![
-            PublishedDesign {
-                name: "ascon-verilog v1",
-                bus: 32,
-                rounds_per_cycle: 1,
-                cycles: [41, 75, 2355],
-            },
-            PublishedDesign {
-                name: "ascon-verilog v6",
-                bus: 64,
-                rounds_per_cycle: 4,
-                cycles: [17, 29, 789],
-            },
+            PublishedDesign { name: "ascon-verilog v1", bus: 32, rounds_per_cycle: 1, cycles: [41, 75, 2355] },
+            PublishedDesign { name: "ascon-verilog v6", bus: 64, rounds_per_cycle: 4, cycles: [17, 29, 789] },
         ],
     }
 }
@@ -89,18 +79,11 @@ impl CoreRow {
                 .collect(),
             None => vec![],
         };
-        CoreRow {
-            synth,
-            algorithm,
-            cycles,
-            throughput,
-        }
+        CoreRow { synth, algorithm, cycles, throughput }
     }
 
     pub fn at(&self, msg: usize, ad: usize) -> Option<&Throughput> {
-        self.throughput
-            .iter()
-            .find(|t| t.msg_bytes == msg && t.ad_bytes == ad)
+        self.throughput.iter().find(|t| t.msg_bytes == msg && t.ad_bytes == ad)
     }
 
     /// Message bits per clock on long messages (1536,1536).
@@ -117,9 +100,7 @@ impl CoreRow {
     }
     fn rounds(&self) -> Option<u32> {
         match self.synth.job.kind {
-            JobKind::Ascon {
-                rounds_per_cycle, ..
-            } => Some(rounds_per_cycle),
+            JobKind::Ascon { rounds_per_cycle, .. } => Some(rounds_per_cycle),
             _ => None,
         }
     }
@@ -233,10 +214,7 @@ pub struct Inputs {
 }
 
 fn lane_core<'a>(cores: &'a [CoreRow], algorithm: &str, rounds: u32) -> Option<&'a CoreRow> {
-    let candidates: Vec<&CoreRow> = cores
-        .iter()
-        .filter(|r| r.algorithm == algorithm && r.cycles.is_some())
-        .collect();
+    let candidates: Vec<&CoreRow> = cores.iter().filter(|r| r.algorithm == algorithm && r.cycles.is_some()).collect();
     if algorithm == "ascon" {
         candidates
             .iter()
@@ -292,18 +270,11 @@ impl Report {
             let rounds = measured
                 .iter()
                 .find_map(|s| match s.job.kind {
-                    JobKind::LaneArray {
-                        ascon_rounds_per_cycle,
-                        ..
-                    } => Some(ascon_rounds_per_cycle),
+                    JobKind::LaneArray { ascon_rounds_per_cycle, .. } => Some(ascon_rounds_per_cycle),
                     _ => None,
                 })
                 .unwrap_or(0);
-            let core = if measured.is_empty() {
-                best_for_line_rate(&inp.cores, algorithm)
-            } else {
-                lane_core(&inp.cores, algorithm, rounds)
-            };
+            let core = if measured.is_empty() { best_for_line_rate(&inp.cores, algorithm) } else { lane_core(&inp.cores, algorithm, rounds) };
             let Some(core) = core else { continue };
             let mut rows: Vec<LaneRow> = measured
                 .iter()
@@ -339,35 +310,17 @@ impl Report {
                     // cost plus the bare core's for every further lane.
                     let fit = |pick: fn(&LaneRow) -> u64, per_lane: u64| {
                         if rows.len() >= 2 {
-                            model::linear_fit(
-                                &rows
-                                    .iter()
-                                    .map(|r| (r.lanes as f64, pick(r) as f64))
-                                    .collect::<Vec<_>>(),
-                            )
+                            model::linear_fit(&rows.iter().map(|r| (r.lanes as f64, pick(r) as f64)).collect::<Vec<_>>())
                         } else {
                             let r = &rows[0];
-                            (
-                                pick(r) as f64 - r.lanes as f64 * per_lane as f64,
-                                per_lane as f64,
-                            )
+                            (pick(r) as f64 - r.lanes as f64 * per_lane as f64, per_lane as f64)
                         }
                     };
                     let lut_fit = fit(|r| r.luts, core.synth.resources.luts);
                     let ff_fit = fit(|r| r.ffs, core.synth.resources.ffs);
                     let luts = (lut_fit.0 + lut_fit.1 * n as f64).ceil().max(0.0) as u64;
                     let ffs = (ff_fit.0 + ff_fit.1 * n as f64).ceil().max(0.0) as u64;
-                    lane_row(
-                        format!("agilis_top_{algorithm}_x{n}"),
-                        algorithm,
-                        n,
-                        "extrapolated",
-                        luts,
-                        ffs,
-                        f,
-                        None,
-                        core,
-                    )
+                    lane_row(format!("agilis_top_{algorithm}_x{n}"), algorithm, n, "extrapolated", luts, ffs, f, None, core)
                 })
             } else {
                 lanes_needed(core).map(|n| {
@@ -388,11 +341,7 @@ impl Report {
                 if row.source != "synthesized" {
                     rows.push(row.clone());
                 }
-                line_rate.push(LineRate {
-                    algorithm: algorithm.to_string(),
-                    lanes: row.lanes,
-                    row,
-                });
+                line_rate.push(LineRate { algorithm: algorithm.to_string(), lanes: row.lanes, row });
             }
             lane_arrays.extend(rows);
         }
@@ -400,11 +349,7 @@ impl Report {
         let ascon_goal_met_by = inp
             .cores
             .iter()
-            .filter(|r| {
-                r.algorithm == "ascon"
-                    && r.synth.resources.luts <= 1790
-                    && r.at(16, 16).is_some_and(|t| t.mbps_msg >= goal)
-            })
+            .filter(|r| r.algorithm == "ascon" && r.synth.resources.luts <= 1790 && r.at(16, 16).is_some_and(|t| t.mbps_msg >= goal))
             .map(|r| r.synth.job.name.clone())
             .collect();
         Report {
@@ -413,11 +358,7 @@ impl Report {
             quick: inp.quick,
             runtime_s: inp.runtime_s,
             synth_flow: inp.synth_flow,
-            tools: Tools {
-                yosys: inp.yosys,
-                verilator: inp.verilator,
-                bench_harness: env!("CARGO_PKG_VERSION").to_string(),
-            },
+            tools: Tools { yosys: inp.yosys, verilator: inp.verilator, bench_harness: env!("CARGO_PKG_VERSION").to_string() },
             delay_model: inp.model,
             fit_percent: model::FIT_PERCENT,
             pcie_gen2_x4_gbps: PCIE_GEN2_X4_GBPS,
@@ -440,31 +381,13 @@ impl Report {
             self.command,
             self.date_utc,
             self.runtime_s,
-            if self.quick {
-                " (--quick: fewer configurations)"
-            } else {
-                ""
-            }
+            if self.quick { " (--quick: fewer configurations)" } else { "" }
         );
         let _ = writeln!(s, "Tools: {}; {}.", self.tools.yosys, self.tools.verilator);
-        let figures: Vec<String> = self
-            .delay_model
-            .describe()
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        let _ = writeln!(
-            s,
-            "Delay model `{}` (ns, MHz): {}.",
-            self.delay_model.name,
-            figures.join(", ")
-        );
+        let figures: Vec<String> = self.delay_model.describe().iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let _ = writeln!(s, "Delay model `{}` (ns, MHz): {}.", self.delay_model.name, figures.join(", "));
         let _ = writeln!(s);
-        let _ = writeln!(
-            s,
-            "#### Synthesis: `yosys {} -noiopad -noclkbuf` (out of context)",
-            self.synth_flow
-        );
+        let _ = writeln!(s, "#### Synthesis: `yosys {} -noiopad -noclkbuf` (out of context)", self.synth_flow);
         let _ = writeln!(s);
         let _ = writeln!(
             s,
@@ -477,13 +400,7 @@ impl Report {
         for r in &self.lane_synth {
             synth_line(&mut s, r);
         }
-        if self
-            .cores
-            .iter()
-            .map(|c| &c.synth)
-            .chain(self.lane_synth.iter())
-            .any(|r| r.fell_back)
-        {
+        if self.cores.iter().map(|c| &c.synth).chain(self.lane_synth.iter()).any(|r| r.fell_back) {
             let _ = writeln!(s);
             let _ = writeln!(
                 s,
@@ -491,15 +408,9 @@ impl Report {
             );
         }
         let _ = writeln!(s);
-        let _ = writeln!(
-            s,
-            "#### Cycles (Verilator, full-speed streams) and throughput at the estimated clock"
-        );
+        let _ = writeln!(s, "#### Cycles (Verilator, full-speed streams) and throughput at the estimated clock");
         let _ = writeln!(s);
-        let _ = writeln!(
-            s,
-            "Throughput = message bits / (cycles / clock); the bracketed figure counts AD + message bits."
-        );
+        let _ = writeln!(s, "Throughput = message bits / (cycles / clock); the bracketed figure counts AD + message bits.");
         let _ = writeln!(s);
         let _ = writeln!(
             s,
@@ -508,25 +419,12 @@ impl Report {
         let _ = writeln!(s, "|---|---|---|---|---|---|---|---|---|");
         for r in &self.cores {
             let (c0, c1, c2) = match &r.cycles {
-                Some(c) => (
-                    c.cycles[0].to_string(),
-                    c.cycles[1].to_string(),
-                    c.cycles[2].to_string(),
-                ),
+                Some(c) => (c.cycles[0].to_string(), c.cycles[1].to_string(), c.cycles[2].to_string()),
                 None => ("-".into(), "-".into(), "-".into()),
             };
-            let t1 = r
-                .at(16, 16)
-                .map(|t| format!("{:.1} [{:.1}]", t.mbps_msg, t.mbps_ad_msg))
-                .unwrap_or_else(|| "-".into());
-            let t2 = r
-                .at(1536, 1536)
-                .map(|t| format!("{:.1} [{:.1}]", t.mbps_msg, t.mbps_ad_msg))
-                .unwrap_or_else(|| "-".into());
-            let rounds = r
-                .rounds()
-                .map(|x| x.to_string())
-                .unwrap_or_else(|| "1 AES round".into());
+            let t1 = r.at(16, 16).map(|t| format!("{:.1} [{:.1}]", t.mbps_msg, t.mbps_ad_msg)).unwrap_or_else(|| "-".into());
+            let t2 = r.at(1536, 1536).map(|t| format!("{:.1} [{:.1}]", t.mbps_msg, t.mbps_ad_msg)).unwrap_or_else(|| "-".into());
+            let rounds = r.rounds().map(|x| x.to_string()).unwrap_or_else(|| "1 AES round".into());
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {c0} | {c1} | {c2} | {:.0} | {t1} | {t2} |",
@@ -537,22 +435,12 @@ impl Report {
             );
         }
         let _ = writeln!(s);
-        let _ = writeln!(
-            s,
-            "#### Beside the published figures (../shared/TARGETS.md)"
-        );
+        let _ = writeln!(s, "#### Beside the published figures (../shared/TARGETS.md)");
         let _ = writeln!(s);
         let p = &self.published;
-        let _ = writeln!(
-            s,
-            "| design | bus | rounds/cycle | LUT | cycles (0,0) | (16,16) | (1536,1536) | Mb/s at (16,16) |"
-        );
+        let _ = writeln!(s, "| design | bus | rounds/cycle | LUT | cycles (0,0) | (16,16) | (1536,1536) | Mb/s at (16,16) |");
         let _ = writeln!(s, "|---|---|---|---|---|---|---|---|");
-        let _ = writeln!(
-            s,
-            "| NIST LWC table, Ascon on Artix-7 | | | {} | | | | {} |",
-            p.nist_ascon_artix7_luts, p.nist_ascon_artix7_mbps_16_16
-        );
+        let _ = writeln!(s, "| NIST LWC table, Ascon on Artix-7 | | | {} | | | | {} |", p.nist_ascon_artix7_luts, p.nist_ascon_artix7_mbps_16_16);
         for d in &p.ascon_verilog {
             let _ = writeln!(
                 s,
@@ -562,17 +450,10 @@ impl Report {
         }
         for r in self.cores.iter().filter(|r| r.algorithm == "ascon") {
             let (c0, c1, c2) = match &r.cycles {
-                Some(c) => (
-                    c.cycles[0].to_string(),
-                    c.cycles[1].to_string(),
-                    c.cycles[2].to_string(),
-                ),
+                Some(c) => (c.cycles[0].to_string(), c.cycles[1].to_string(), c.cycles[2].to_string()),
                 None => ("-".into(), "-".into(), "-".into()),
             };
-            let t = r
-                .at(16, 16)
-                .map(|t| format!("{:.1}", t.mbps_msg))
-                .unwrap_or_else(|| "-".into());
+            let t = r.at(16, 16).map(|t| format!("{:.1}", t.mbps_msg)).unwrap_or_else(|| "-".into());
             let _ = writeln!(
                 s,
                 "| agilis {} | {} | {} | {} | {c0} | {c1} | {c2} | {t} |",
@@ -599,11 +480,7 @@ impl Report {
             );
         }
         let _ = writeln!(s);
-        let _ = writeln!(
-            s,
-            "#### Lane arrays against PCIe Gen2 x4 ({:.0} Gb/s raw per direction)",
-            self.pcie_gen2_x4_gbps
-        );
+        let _ = writeln!(s, "#### Lane arrays against PCIe Gen2 x4 ({:.0} Gb/s raw per direction)", self.pcie_gen2_x4_gbps);
         let _ = writeln!(s);
         let _ = writeln!(
             s,
@@ -636,20 +513,10 @@ impl Report {
         }
         let _ = writeln!(s);
         for l in &self.line_rate {
-            let name = if l.algorithm == "ascon" {
-                "Ascon-AEAD128"
-            } else {
-                "AES-256-GCM"
-            };
+            let name = if l.algorithm == "ascon" { "Ascon-AEAD128" } else { "AES-256-GCM" };
             let r = &l.row;
-            let part = r
-                .smallest_part
-                .unwrap_or("none (more than 70 % of an xc7a200t)");
-            let lanes_note = if r.lanes > MAX_LANES {
-                format!(" (more than the {MAX_LANES} lanes agilis_top supports)")
-            } else {
-                String::new()
-            };
+            let part = r.smallest_part.unwrap_or("none (more than 70 % of an xc7a200t)");
+            let lanes_note = if r.lanes > MAX_LANES { format!(" (more than the {MAX_LANES} lanes agilis_top supports)") } else { String::new() };
             if r.reaches_line_rate {
                 let _ = writeln!(
                     s,

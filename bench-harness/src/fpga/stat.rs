@@ -69,8 +69,7 @@ pub fn classify(cell_type: &str) -> CellClass {
         "RAMB18E1" => CellClass::Ramb18,
         "RAMB36E1" => CellClass::Ramb36,
         "DSP48E1" => CellClass::Dsp,
-        "IBUF" | "OBUF" | "OBUFT" | "IOBUF" | "IBUFG" | "BUFG" | "BUFGCTRL" | "BUFH" | "GND"
-        | "VCC" | "$scopeinfo" => CellClass::Ignored,
+        "IBUF" | "OBUF" | "OBUFT" | "IOBUF" | "IBUFG" | "BUFG" | "BUFGCTRL" | "BUFH" | "GND" | "VCC" | "$scopeinfo" => CellClass::Ignored,
         t if t.starts_with("FD") || t.starts_with("LD") => CellClass::Ff,
         t if is_lutram(t) => CellClass::LutRam,
         _ => CellClass::Other,
@@ -111,17 +110,9 @@ pub fn parse_stat(text: &str) -> Result<Resources, String> {
             in_table = false;
             continue;
         };
-        *tables
-            .last_mut()
-            .expect("a table was opened")
-            .entry(name.to_string())
-            .or_insert(0) += count;
+        *tables.last_mut().expect("a table was opened").entry(name.to_string()).or_insert(0) += count;
     }
-    let cells = tables
-        .into_iter()
-        .rev()
-        .find(|t| !t.is_empty())
-        .ok_or_else(|| "no cell table in the yosys stat output".to_string())?;
+    let cells = tables.into_iter().rev().find(|t| !t.is_empty()).ok_or_else(|| "no cell table in the yosys stat output".to_string())?;
     Ok(resources_from_cells(cells))
 }
 

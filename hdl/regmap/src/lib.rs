@@ -39,11 +39,7 @@ pub struct Field {
 impl Field {
     /// The field's bits in place.
     pub const fn mask(self) -> u32 {
-        (if self.width >= 32 {
-            u32::MAX
-        } else {
-            (1u32 << self.width) - 1
-        }) << self.lsb
+        (if self.width >= 32 { u32::MAX } else { (1u32 << self.width) - 1 }) << self.lsb
     }
     /// The field's value in a register value.
     pub const fn get(self, reg: u32) -> u32 {
@@ -165,9 +161,7 @@ impl Layout {
     /// source layout: AD, padding, message, padding, and the tag when
     /// decrypting.
     pub fn write_source(&self, src: &mut [u8], ad: &[u8], msg: &[u8], tag: Option<&[u8; TAG_LEN]>) {
-        assert!(
-            ad.len() == self.ad_len && msg.len() == self.msg_len && src.len() >= self.src_len()
-        );
+        assert!(ad.len() == self.ad_len && msg.len() == self.msg_len && src.len() >= self.src_len());
         src[..self.src_len()].fill(0);
         src[..ad.len()].copy_from_slice(ad);
         let m = self.src_msg_offset();
@@ -259,15 +253,8 @@ impl DescStatus {
 
 /// Names of the set bits of an `ERROR` value (for messages).
 pub fn error_names(bits: u32) -> impl Iterator<Item = &'static str> {
-    let fields = REGISTERS
-        .iter()
-        .find(|r| r.name == "ERROR")
-        .map(|r| r.fields)
-        .unwrap_or(&[]);
-    fields
-        .iter()
-        .filter(move |f| bits & (1 << f.lsb) != 0)
-        .map(|f| f.name)
+    let fields = REGISTERS.iter().find(|r| r.name == "ERROR").map(|r| r.fields).unwrap_or(&[]);
+    fields.iter().filter(move |f| bits & (1 << f.lsb) != 0).map(|f| f.name)
 }
 
 #[cfg(test)]
@@ -276,60 +263,27 @@ mod tests {
 
     #[test]
     fn layout_sizes() {
-        let l = Layout {
-            ad_len: 5,
-            msg_len: 17,
-            decrypt: true,
-        };
-        assert_eq!(
-            (
-                l.src_msg_offset(),
-                l.src_tag_offset(),
-                l.src_len(),
-                l.dst_len()
-            ),
-            (16, 48, 64, 32)
-        );
-        let l = Layout {
-            ad_len: 0,
-            msg_len: 0,
-            decrypt: false,
-        };
+        let l = Layout { ad_len: 5, msg_len: 17, decrypt: true };
+        assert_eq!((l.src_msg_offset(), l.src_tag_offset(), l.src_len(), l.dst_len()), (16, 48, 64, 32));
+        let l = Layout { ad_len: 0, msg_len: 0, decrypt: false };
         assert_eq!((l.src_len(), l.dst_len(), l.dst_tag_offset()), (0, 16, 0));
     }
 
     #[test]
     fn descriptor_bytes() {
-        let d = Descriptor {
-            decrypt: true,
-            key_slot: 3,
-            ad_len: 7,
-            msg_len: 9,
-            src: 0x1000,
-            dst: 0x2000,
-            nonce: [0xAA; 16],
-            cookie: 42,
-        };
+        let d = Descriptor { decrypt: true, key_slot: 3, ad_len: 7, msg_len: 9, src: 0x1000, dst: 0x2000, nonce: [0xAA; 16], cookie: 42 };
         let b = d.to_bytes();
         assert_eq!(b[desc::FLAGS.offset], 1);
         assert_eq!(b[desc::KEY_SLOT.offset], 3);
         assert_eq!(Descriptor::status_of(&b), DescStatus(0));
-        assert_eq!(
-            u64::from_le_bytes(b[desc::COOKIE.offset..][..8].try_into().unwrap()),
-            42
-        );
+        assert_eq!(u64::from_le_bytes(b[desc::COOKIE.offset..][..8].try_into().unwrap()), 42);
     }
 
     #[test]
     fn fields() {
         assert_eq!(reg::capability::LANES.mask(), 0xFF);
         assert_eq!(reg::version::MAJOR.get(VERSION), 1);
-        assert_eq!(
-            error_names(reg::error::BUSY | reg::error::KEY_SLOT)
-                .collect::<alloc_free::Names>()
-                .0,
-            2
-        );
+        assert_eq!(error_names(reg::error::BUSY | reg::error::KEY_SLOT).collect::<alloc_free::Names>().0, 2);
     }
 
     mod alloc_free {

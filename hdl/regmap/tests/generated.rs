@@ -79,22 +79,16 @@ struct Map {
 }
 
 fn int(v: &Value, what: &str) -> u32 {
-    let i = v
-        .as_integer()
-        .unwrap_or_else(|| panic!("{what}: expected an integer"));
+    let i = v.as_integer().unwrap_or_else(|| panic!("{what}: expected an integer"));
     u32::try_from(i).unwrap_or_else(|_| panic!("{what}: {i} out of range"))
 }
 
 fn get<'a>(t: &'a Table, key: &str, what: &str) -> &'a Value {
-    t.get(key)
-        .unwrap_or_else(|| panic!("{what}: missing `{key}`"))
+    t.get(key).unwrap_or_else(|| panic!("{what}: missing `{key}`"))
 }
 
 fn string(t: &Table, key: &str, what: &str) -> String {
-    get(t, key, what)
-        .as_str()
-        .unwrap_or_else(|| panic!("{what}.{key}: expected a string"))
-        .to_string()
+    get(t, key, what).as_str().unwrap_or_else(|| panic!("{what}.{key}: expected a string")).to_string()
 }
 
 fn array<'a>(t: &'a Table, key: &str) -> Vec<&'a Table> {
@@ -103,21 +97,14 @@ fn array<'a>(t: &'a Table, key: &str) -> Vec<&'a Table> {
             v.as_array()
                 .unwrap_or_else(|| panic!("`{key}`: expected an array"))
                 .iter()
-                .map(|e| {
-                    e.as_table()
-                        .unwrap_or_else(|| panic!("`{key}`: expected tables"))
-                })
+                .map(|e| e.as_table().unwrap_or_else(|| panic!("`{key}`: expected tables")))
                 .collect()
         })
         .unwrap_or_default()
 }
 
 fn bits(s: &str, what: &str) -> (u32, u32) {
-    let parse = |x: &str| {
-        x.trim()
-            .parse::<u32>()
-            .unwrap_or_else(|_| panic!("{what}: bad bits {s:?}"))
-    };
+    let parse = |x: &str| x.trim().parse::<u32>().unwrap_or_else(|_| panic!("{what}: bad bits {s:?}"));
     match s.split_once(':') {
         Some((m, l)) => (parse(m), parse(l)),
         None => (parse(s), parse(s)),
@@ -129,16 +116,8 @@ fn field(t: &Table, what: &str) -> Field {
     let what = format!("{what}.{name}");
     let (msb, lsb) = bits(&string(t, "bits", &what), &what);
     assert!(msb >= lsb && msb < 32, "{what}: bits out of range");
-    let access = t
-        .get("access")
-        .map(|a| a.as_str().expect("access: string").to_string());
-    Field {
-        name,
-        msb,
-        lsb,
-        access,
-        desc: string(t, "desc", &what),
-    }
+    let access = t.get("access").map(|a| a.as_str().expect("access: string").to_string());
+    Field { name, msb, lsb, access, desc: string(t, "desc", &what) }
 }
 
 fn regs(list: Vec<&Table>, earlier: &[Reg], kind: &str) -> Vec<Reg> {
@@ -147,46 +126,23 @@ fn regs(list: Vec<&Table>, earlier: &[Reg], kind: &str) -> Vec<Reg> {
         let name = string(t, "name", kind);
         let what = format!("{kind} {name}");
         let access = string(t, "access", &what);
-        assert!(
-            ["RO", "RW", "W1C", "WO"].contains(&access.as_str()),
-            "{what}: access {access}"
-        );
-        let mut fields: Vec<Field> = array(t, "fields")
-            .into_iter()
-            .map(|f| field(f, &what))
-            .collect();
+        assert!(["RO", "RW", "W1C", "WO"].contains(&access.as_str()), "{what}: access {access}");
+        let mut fields: Vec<Field> = array(t, "fields").into_iter().map(|f| field(f, &what)).collect();
         if let Some(from) = t.get("fields_from") {
             let from = from.as_str().unwrap();
-            let src = out
-                .iter()
-                .chain(earlier)
-                .find(|r| r.name == from)
-                .unwrap_or_else(|| panic!("{what}: fields_from {from} unknown"));
+            let src = out.iter().chain(earlier).find(|r| r.name == from).unwrap_or_else(|| panic!("{what}: fields_from {from} unknown"));
             let upto = t.get("fields_upto").map(|u| int(u, &what)).unwrap_or(31);
-            fields = src
-                .fields
-                .iter()
-                .filter(|f| f.msb <= upto)
-                .cloned()
-                .collect();
+            fields = src.fields.iter().filter(|f| f.msb <= upto).cloned().collect();
         }
         fields.sort_by_key(|f| f.lsb);
         for w in fields.windows(2) {
-            assert!(
-                w[0].msb < w[1].lsb,
-                "{what}: fields {} and {} overlap",
-                w[0].name,
-                w[1].name
-            );
+            assert!(w[0].msb < w[1].lsb, "{what}: fields {} and {} overlap", w[0].name, w[1].name);
         }
         let offset = int(get(t, "offset", &what), &what);
         assert_eq!(offset % 4, 0, "{what}: offset not word aligned");
         let count = t.get("count").map(|c| int(c, &what)).unwrap_or(1);
         let stride = t.get("stride").map(|c| int(c, &what)).unwrap_or(4);
-        assert!(
-            count >= 1 && stride >= 4 && stride % 4 == 0,
-            "{what}: bad count/stride"
-        );
+        assert!(count >= 1 && stride >= 4 && stride % 4 == 0, "{what}: bad count/stride");
         out.push(Reg {
             name,
             offset,
@@ -202,32 +158,20 @@ fn regs(list: Vec<&Table>, earlier: &[Reg], kind: &str) -> Vec<Reg> {
     let mut seen = BTreeSet::new();
     for r in &out {
         for i in 0..r.count {
-            assert!(
-                seen.insert(r.offset + i * r.stride),
-                "{kind} {}: offset {:#x} used twice",
-                r.name,
-                r.offset + i * r.stride
-            );
+            assert!(seen.insert(r.offset + i * r.stride), "{kind} {}: offset {:#x} used twice", r.name, r.offset + i * r.stride);
         }
     }
     out
 }
 
 fn load(root: &Path) -> Map {
-    let text =
-        std::fs::read_to_string(root.join("hdl/regmap.toml")).expect("reading hdl/regmap.toml");
-    let t: Table = text
-        .parse()
-        .unwrap_or_else(|e| panic!("hdl/regmap.toml: {e}"));
+    let text = std::fs::read_to_string(root.join("hdl/regmap.toml")).expect("reading hdl/regmap.toml");
+    let t: Table = text.parse().unwrap_or_else(|e| panic!("hdl/regmap.toml: {e}"));
     let meta = get(&t, "meta", "toml").as_table().expect("[meta]");
     let regs_g = regs(array(&t, "register"), &[], "register");
-    let lw = get(&t, "lane_window", "toml")
-        .as_table()
-        .expect("[lane_window]");
+    let lw = get(&t, "lane_window", "toml").as_table().expect("[lane_window]");
     let lane_regs = regs(array(&t, "lane_register"), &regs_g, "lane_register");
-    let d = get(&t, "descriptor", "toml")
-        .as_table()
-        .expect("[descriptor]");
+    let d = get(&t, "descriptor", "toml").as_table().expect("[descriptor]");
     let desc_bytes = int(get(d, "bytes", "descriptor"), "descriptor.bytes");
     let desc_fields: Vec<DescField> = array(d, "field")
         .into_iter()
@@ -244,32 +188,14 @@ fn load(root: &Path) -> Map {
         .collect();
     let mut used = vec![false; desc_bytes as usize];
     for f in &desc_fields {
-        assert!(
-            f.offset + f.size <= desc_bytes,
-            "descriptor.{}: beyond the descriptor",
-            f.name
-        );
-        assert!(
-            f.offset % f.size.min(8) == 0,
-            "descriptor.{}: not naturally aligned",
-            f.name
-        );
+        assert!(f.offset + f.size <= desc_bytes, "descriptor.{}: beyond the descriptor", f.name);
+        assert!(f.offset % f.size.min(8) == 0, "descriptor.{}: not naturally aligned", f.name);
         for b in f.offset..f.offset + f.size {
-            assert!(
-                !std::mem::replace(&mut used[b as usize], true),
-                "descriptor.{}: overlaps",
-                f.name
-            );
+            assert!(!std::mem::replace(&mut used[b as usize], true), "descriptor.{}: overlaps", f.name);
         }
     }
-    let status = desc_fields
-        .iter()
-        .find(|f| f.name == "STATUS")
-        .expect("descriptor.STATUS");
-    assert!(
-        status.size == 4 && status.offset % 16 <= 12,
-        "descriptor.STATUS: one 4-byte word within a beat"
-    );
+    let status = desc_fields.iter().find(|f| f.name == "STATUS").expect("descriptor.STATUS");
+    assert!(status.size == 4 && status.offset % 16 <= 12, "descriptor.STATUS: one 4-byte word within a beat");
     let enums = array(&t, "enum")
         .into_iter()
         .map(|e| {
@@ -278,13 +204,7 @@ fn load(root: &Path) -> Map {
                 desc: string(e, "desc", &name),
                 values: array(e, "values")
                     .into_iter()
-                    .map(|v| {
-                        (
-                            string(v, "name", &name),
-                            int(get(v, "value", &name), &name),
-                            string(v, "desc", &name),
-                        )
-                    })
+                    .map(|v| (string(v, "name", &name), int(get(v, "value", &name), &name), string(v, "desc", &name)))
                     .collect(),
                 name,
             }
@@ -293,33 +213,16 @@ fn load(root: &Path) -> Map {
     let lane_stride = int(get(lw, "stride", "lane_window"), "lane_window.stride");
     let lane_base = int(get(lw, "base", "lane_window"), "lane_window.base");
     let lane_max = int(get(lw, "max_lanes", "lane_window"), "lane_window.max_lanes");
-    assert!(
-        lane_stride.is_power_of_two() && lane_base.is_multiple_of(lane_stride),
-        "lane_window: stride a power of two dividing base"
-    );
+    assert!(lane_stride.is_power_of_two() && lane_base.is_multiple_of(lane_stride), "lane_window: stride a power of two dividing base");
     let bar_bytes = int(get(meta, "bar_bytes", "meta"), "meta.bar_bytes");
-    assert!(
-        lane_base + lane_max * lane_stride <= bar_bytes,
-        "lane_window: beyond the BAR"
-    );
+    assert!(lane_base + lane_max * lane_stride <= bar_bytes, "lane_window: beyond the BAR");
     for r in &lane_regs {
-        assert!(
-            r.offset + (r.count - 1) * r.stride < lane_stride,
-            "lane_register {}: beyond the stride",
-            r.name
-        );
+        assert!(r.offset + (r.count - 1) * r.stride < lane_stride, "lane_register {}: beyond the stride", r.name);
     }
     for r in &regs_g {
-        assert!(
-            r.offset + (r.count - 1) * r.stride < lane_base,
-            "register {}: inside the lane window",
-            r.name
-        );
+        assert!(r.offset + (r.count - 1) * r.stride < lane_base, "register {}: inside the lane window", r.name);
     }
-    let dstatus = array(d, "status")
-        .into_iter()
-        .map(|f| field(f, "descriptor.status"))
-        .collect();
+    let dstatus = array(d, "status").into_iter().map(|f| field(f, "descriptor.status")).collect();
     Map {
         id: int(get(meta, "id", "meta"), "meta.id"),
         version: (
@@ -349,32 +252,17 @@ impl Map {
 
     /// FNV-1a 32 over the structure (never the prose).
     fn hash(&self) -> u32 {
-        let mut s = format!(
-            "id {:#x} version {} bar {:#x}\n",
-            self.id,
-            self.version_word(),
-            self.bar_bytes
-        );
+        let mut s = format!("id {:#x} version {} bar {:#x}\n", self.id, self.version_word(), self.bar_bytes);
         let regs = |kind: &str, regs: &[Reg], s: &mut String| {
             for r in regs {
-                writeln!(
-                    s,
-                    "{kind} {} {:#x} {} {} {} {:?}",
-                    r.name, r.offset, r.count, r.stride, r.access, r.reset
-                )
-                .unwrap();
+                writeln!(s, "{kind} {} {:#x} {} {} {} {:?}", r.name, r.offset, r.count, r.stride, r.access, r.reset).unwrap();
                 for f in &r.fields {
                     writeln!(s, "  {} {} {} {:?}", f.name, f.msb, f.lsb, f.access).unwrap();
                 }
             }
         };
         regs("reg", &self.regs, &mut s);
-        writeln!(
-            s,
-            "lane {:#x} {:#x} {}",
-            self.lane_base, self.lane_stride, self.lane_max
-        )
-        .unwrap();
+        writeln!(s, "lane {:#x} {:#x} {}", self.lane_base, self.lane_stride, self.lane_max).unwrap();
         regs("lreg", &self.lane_regs, &mut s);
         writeln!(s, "desc {}", self.desc_bytes).unwrap();
         for f in &self.desc_fields {
@@ -417,14 +305,7 @@ fn rust_fields(out: &mut String, indent: &str, fields: &[Field]) {
         if f.width() == 1 {
             writeln!(out, "{indent}pub const {}: u32 = 1 << {};", f.name, f.lsb).unwrap();
         } else {
-            writeln!(
-                out,
-                "{indent}pub const {}: crate::Field = crate::Field {{ lsb: {}, width: {} }};",
-                f.name,
-                f.lsb,
-                f.width()
-            )
-            .unwrap();
+            writeln!(out, "{indent}pub const {}: crate::Field = crate::Field {{ lsb: {}, width: {} }};", f.name, f.lsb, f.width()).unwrap();
         }
     }
 }
@@ -464,15 +345,7 @@ fn rust_table(out: &mut String, name: &str, regs: &[Reg]) {
         )
         .unwrap();
         for f in &r.fields {
-            writeln!(
-                out,
-                "        crate::FieldInfo {{ name: {}, lsb: {}, width: {}, desc: {} }},",
-                rust_str(&f.name),
-                f.lsb,
-                f.width(),
-                rust_str(&f.desc)
-            )
-            .unwrap();
+            writeln!(out, "        crate::FieldInfo {{ name: {}, lsb: {}, width: {}, desc: {} }},", rust_str(&f.name), f.lsb, f.width(), rust_str(&f.desc)).unwrap();
         }
         writeln!(out, "    ] }},").unwrap();
     }
@@ -481,93 +354,27 @@ fn rust_table(out: &mut String, name: &str, regs: &[Reg]) {
 
 fn render_rust(m: &Map) -> String {
     let mut o = String::new();
-    writeln!(
-        o,
-        "// Generated from hdl/regmap.toml by `{REGEN}`. Do not edit.\n"
-    )
-    .unwrap();
-    writeln!(
-        o,
-        "/// ID register value: \"AGLS\".\npub const ID_MAGIC: u32 = {:#010x};",
-        m.id
-    )
-    .unwrap();
-    writeln!(
-        o,
-        "/// VERSION register value ({}.{}.{}).\npub const VERSION: u32 = {:#010x};",
-        m.version.0,
-        m.version.1,
-        m.version.2,
-        m.version_word()
-    )
-    .unwrap();
-    writeln!(
-        o,
-        "/// REGMAP_HASH register value of this map.\npub const REGMAP_HASH: u32 = {:#010x};",
-        m.hash()
-    )
-    .unwrap();
-    writeln!(
-        o,
-        "/// Size of BAR0 in bytes.\npub const BAR_BYTES: u32 = {:#x};\n",
-        m.bar_bytes
-    )
-    .unwrap();
+    writeln!(o, "// Generated from hdl/regmap.toml by `{REGEN}`. Do not edit.\n").unwrap();
+    writeln!(o, "/// ID register value: \"AGLS\".\npub const ID_MAGIC: u32 = {:#010x};", m.id).unwrap();
+    writeln!(o, "/// VERSION register value ({}.{}.{}).\npub const VERSION: u32 = {:#010x};", m.version.0, m.version.1, m.version.2, m.version_word()).unwrap();
+    writeln!(o, "/// REGMAP_HASH register value of this map.\npub const REGMAP_HASH: u32 = {:#010x};", m.hash()).unwrap();
+    writeln!(o, "/// Size of BAR0 in bytes.\npub const BAR_BYTES: u32 = {:#x};\n", m.bar_bytes).unwrap();
     writeln!(o, "/// Global registers: offsets in BAR0, and a module of fields per register.\npub mod reg {{").unwrap();
     rust_regs(&mut o, &m.regs);
     writeln!(o, "}}\n").unwrap();
-    writeln!(
-        o,
-        "/// Per-lane registers. {}\npub mod lane {{",
-        m.lane_desc
-    )
-    .unwrap();
-    writeln!(
-        o,
-        "    /// Offset of lane 0's window.\n    pub const BASE: u32 = {:#06x};",
-        m.lane_base
-    )
-    .unwrap();
-    writeln!(
-        o,
-        "    /// Distance between lane windows.\n    pub const STRIDE: u32 = {:#x};",
-        m.lane_stride
-    )
-    .unwrap();
-    writeln!(
-        o,
-        "    /// Most lanes the map has room for.\n    pub const MAX_LANES: u32 = {};",
-        m.lane_max
-    )
-    .unwrap();
+    writeln!(o, "/// Per-lane registers. {}\npub mod lane {{", m.lane_desc).unwrap();
+    writeln!(o, "    /// Offset of lane 0's window.\n    pub const BASE: u32 = {:#06x};", m.lane_base).unwrap();
+    writeln!(o, "    /// Distance between lane windows.\n    pub const STRIDE: u32 = {:#x};", m.lane_stride).unwrap();
+    writeln!(o, "    /// Most lanes the map has room for.\n    pub const MAX_LANES: u32 = {};", m.lane_max).unwrap();
     writeln!(o, "    /// BAR0 offset of register `offset` of lane `lane`.\n    pub const fn at(lane: u32, offset: u32) -> u32 {{\n        BASE + lane * STRIDE + offset\n    }}").unwrap();
     rust_regs(&mut o, &m.lane_regs);
     writeln!(o, "}}\n").unwrap();
-    writeln!(
-        o,
-        "/// The ring descriptor. {}\npub mod desc {{",
-        m.desc_desc
-    )
-    .unwrap();
-    writeln!(
-        o,
-        "    /// Bytes per descriptor.\n    pub const BYTES: usize = {};",
-        m.desc_bytes
-    )
-    .unwrap();
+    writeln!(o, "/// The ring descriptor. {}\npub mod desc {{", m.desc_desc).unwrap();
+    writeln!(o, "    /// Bytes per descriptor.\n    pub const BYTES: usize = {};", m.desc_bytes).unwrap();
     for f in &m.desc_fields {
-        writeln!(
-            o,
-            "    /// {}\n    pub const {}: crate::Span = crate::Span {{ offset: {}, size: {} }};",
-            f.desc, f.name, f.offset, f.size
-        )
-        .unwrap();
+        writeln!(o, "    /// {}\n    pub const {}: crate::Span = crate::Span {{ offset: {}, size: {} }};", f.desc, f.name, f.offset, f.size).unwrap();
     }
-    writeln!(
-        o,
-        "    /// Fields of the STATUS word.\n    pub mod status {{"
-    )
-    .unwrap();
+    writeln!(o, "    /// Fields of the STATUS word.\n    pub mod status {{").unwrap();
     rust_fields(&mut o, "        ", &m.desc_status);
     writeln!(o, "    }}\n}}\n").unwrap();
     for e in &m.enums {
@@ -588,143 +395,52 @@ fn render_vh(m: &Map) -> String {
     let mut o = String::new();
     let mut names = BTreeSet::new();
     let mut lp = |o: &mut String, name: String, value: String| {
-        assert!(
-            names.insert(name.clone()),
-            "Verilog name {name} generated twice"
-        );
+        assert!(names.insert(name.clone()), "Verilog name {name} generated twice");
         writeln!(o, "localparam {name} = {value};").unwrap();
     };
-    writeln!(
-        o,
-        "// Generated from hdl/regmap.toml by `{REGEN}`. Do not edit."
-    )
-    .unwrap();
-    writeln!(
-        o,
-        "// Included inside each module that needs it (localparams; no include guard)."
-    )
-    .unwrap();
-    lp(
-        &mut o,
-        "AGILIS_ID_MAGIC".into(),
-        format!("32'h{:08X}", m.id),
-    );
-    lp(
-        &mut o,
-        "AGILIS_VERSION".into(),
-        format!("32'h{:08X}", m.version_word()),
-    );
-    lp(
-        &mut o,
-        "AGILIS_REGMAP_HASH".into(),
-        format!("32'h{:08X}", m.hash()),
-    );
-    lp(
-        &mut o,
-        "AGILIS_BAR_BYTES".into(),
-        format!("{}", m.bar_bytes),
-    );
-    let field_lps = |lp: &mut dyn FnMut(&mut String, String, String),
-                     o: &mut String,
-                     prefix: &str,
-                     fields: &[Field]| {
+    writeln!(o, "// Generated from hdl/regmap.toml by `{REGEN}`. Do not edit.").unwrap();
+    writeln!(o, "// Included inside each module that needs it (localparams; no include guard).").unwrap();
+    lp(&mut o, "AGILIS_ID_MAGIC".into(), format!("32'h{:08X}", m.id));
+    lp(&mut o, "AGILIS_VERSION".into(), format!("32'h{:08X}", m.version_word()));
+    lp(&mut o, "AGILIS_REGMAP_HASH".into(), format!("32'h{:08X}", m.hash()));
+    lp(&mut o, "AGILIS_BAR_BYTES".into(), format!("{}", m.bar_bytes));
+    let field_lps = |lp: &mut dyn FnMut(&mut String, String, String), o: &mut String, prefix: &str, fields: &[Field]| {
         for f in fields {
             if f.width() == 1 {
                 lp(o, format!("{prefix}_{}", f.name), format!("{}", f.lsb));
             } else {
                 lp(o, format!("{prefix}_{}_LSB", f.name), format!("{}", f.lsb));
-                lp(
-                    o,
-                    format!("{prefix}_{}_W", f.name),
-                    format!("{}", f.width()),
-                );
+                lp(o, format!("{prefix}_{}_W", f.name), format!("{}", f.width()));
             }
         }
     };
-    writeln!(
-        o,
-        "\n// Global registers (BAR0 offsets) and their fields (bit index, or _LSB/_W)."
-    )
-    .unwrap();
+    writeln!(o, "\n// Global registers (BAR0 offsets) and their fields (bit index, or _LSB/_W).").unwrap();
     for r in &m.regs {
-        lp(
-            &mut o,
-            format!("AGILIS_REG_{}", r.name),
-            format!("16'h{:04X}", r.offset),
-        );
+        lp(&mut o, format!("AGILIS_REG_{}", r.name), format!("16'h{:04X}", r.offset));
         if r.count > 1 {
-            lp(
-                &mut o,
-                format!("AGILIS_REG_{}_COUNT", r.name),
-                format!("{}", r.count),
-            );
-            lp(
-                &mut o,
-                format!("AGILIS_REG_{}_STRIDE", r.name),
-                format!("{}", r.stride),
-            );
+            lp(&mut o, format!("AGILIS_REG_{}_COUNT", r.name), format!("{}", r.count));
+            lp(&mut o, format!("AGILIS_REG_{}_STRIDE", r.name), format!("{}", r.stride));
         }
         field_lps(&mut lp, &mut o, &format!("AGILIS_{}", r.name), &r.fields);
     }
     writeln!(o, "\n// Lane windows: lane i's register R is at AGILIS_LANE_BASE + i * AGILIS_LANE_STRIDE + AGILIS_LANE_REG_R.").unwrap();
-    lp(
-        &mut o,
-        "AGILIS_LANE_BASE".into(),
-        format!("16'h{:04X}", m.lane_base),
-    );
-    lp(
-        &mut o,
-        "AGILIS_LANE_STRIDE".into(),
-        format!("16'h{:04X}", m.lane_stride),
-    );
-    lp(
-        &mut o,
-        "AGILIS_LANE_STRIDE_LOG2".into(),
-        format!("{}", m.lane_stride.trailing_zeros()),
-    );
+    lp(&mut o, "AGILIS_LANE_BASE".into(), format!("16'h{:04X}", m.lane_base));
+    lp(&mut o, "AGILIS_LANE_STRIDE".into(), format!("16'h{:04X}", m.lane_stride));
+    lp(&mut o, "AGILIS_LANE_STRIDE_LOG2".into(), format!("{}", m.lane_stride.trailing_zeros()));
     lp(&mut o, "AGILIS_LANE_MAX".into(), format!("{}", m.lane_max));
     for r in &m.lane_regs {
-        lp(
-            &mut o,
-            format!("AGILIS_LANE_REG_{}", r.name),
-            format!("16'h{:04X}", r.offset),
-        );
+        lp(&mut o, format!("AGILIS_LANE_REG_{}", r.name), format!("16'h{:04X}", r.offset));
         if r.count > 1 {
-            lp(
-                &mut o,
-                format!("AGILIS_LANE_REG_{}_COUNT", r.name),
-                format!("{}", r.count),
-            );
-            lp(
-                &mut o,
-                format!("AGILIS_LANE_REG_{}_STRIDE", r.name),
-                format!("{}", r.stride),
-            );
+            lp(&mut o, format!("AGILIS_LANE_REG_{}_COUNT", r.name), format!("{}", r.count));
+            lp(&mut o, format!("AGILIS_LANE_REG_{}_STRIDE", r.name), format!("{}", r.stride));
         }
-        field_lps(
-            &mut lp,
-            &mut o,
-            &format!("AGILIS_LANE_{}", r.name),
-            &r.fields,
-        );
+        field_lps(&mut lp, &mut o, &format!("AGILIS_LANE_{}", r.name), &r.fields);
     }
     writeln!(o, "\n// Ring descriptor: byte offset (_OFF) and size (_SIZE) of each field; STATUS word bits (AGILIS_DSTAT_*).").unwrap();
-    lp(
-        &mut o,
-        "AGILIS_DESC_BYTES".into(),
-        format!("{}", m.desc_bytes),
-    );
+    lp(&mut o, "AGILIS_DESC_BYTES".into(), format!("{}", m.desc_bytes));
     for f in &m.desc_fields {
-        lp(
-            &mut o,
-            format!("AGILIS_DESC_{}_OFF", f.name),
-            format!("{}", f.offset),
-        );
-        lp(
-            &mut o,
-            format!("AGILIS_DESC_{}_SIZE", f.name),
-            format!("{}", f.size),
-        );
+        lp(&mut o, format!("AGILIS_DESC_{}_OFF", f.name), format!("{}", f.offset));
+        lp(&mut o, format!("AGILIS_DESC_{}_SIZE", f.name), format!("{}", f.size));
     }
     field_lps(&mut lp, &mut o, "AGILIS_DSTAT", &m.desc_status);
     writeln!(o, "\n// Enumerations.").unwrap();
@@ -741,84 +457,29 @@ fn md_cell(s: &str) -> String {
 }
 
 fn md_bits(f: &Field) -> String {
-    if f.width() == 1 {
-        format!("{}", f.lsb)
-    } else {
-        format!("{}:{}", f.msb, f.lsb)
-    }
+    if f.width() == 1 { format!("{}", f.lsb) } else { format!("{}:{}", f.msb, f.lsb) }
 }
 
 fn md_regs(o: &mut String, regs: &[Reg], lane: bool) {
-    writeln!(
-        o,
-        "| offset | name | access | reset | description |\n|---|---|---|---|---|"
-    )
-    .unwrap();
+    writeln!(o, "| offset | name | access | reset | description |\n|---|---|---|---|---|").unwrap();
     for r in regs {
         let off = if r.count > 1 {
-            format!(
-                "`{:#05x}`..`{:#05x}`",
-                r.offset,
-                r.offset + (r.count - 1) * r.stride
-            )
+            format!("`{:#05x}`..`{:#05x}`", r.offset, r.offset + (r.count - 1) * r.stride)
         } else {
             format!("`{:#05x}`", r.offset)
         };
-        let name = if r.count > 1 {
-            format!("{}0..{}", r.name, r.count - 1)
-        } else {
-            r.name.clone()
-        };
-        let reset = r
-            .reset
-            .map(|v| format!("`{v:#x}`"))
-            .unwrap_or_else(|| "—".into());
-        let anchor = format!(
-            "{}{}",
-            if lane { "lane-" } else { "" },
-            r.name.to_lowercase()
-        );
-        let name = if r.fields.is_empty() {
-            name
-        } else {
-            format!("[{name}](#{anchor})")
-        };
-        writeln!(
-            o,
-            "| {off} | {name} | {} | {reset} | {} |",
-            r.access,
-            md_cell(&r.desc)
-        )
-        .unwrap();
+        let name = if r.count > 1 { format!("{}0..{}", r.name, r.count - 1) } else { r.name.clone() };
+        let reset = r.reset.map(|v| format!("`{v:#x}`")).unwrap_or_else(|| "—".into());
+        let anchor = format!("{}{}", if lane { "lane-" } else { "" }, r.name.to_lowercase());
+        let name = if r.fields.is_empty() { name } else { format!("[{name}](#{anchor})") };
+        writeln!(o, "| {off} | {name} | {} | {reset} | {} |", r.access, md_cell(&r.desc)).unwrap();
     }
     for r in regs.iter().filter(|r| !r.fields.is_empty()) {
-        let anchor = format!(
-            "{}{}",
-            if lane { "lane-" } else { "" },
-            r.name.to_lowercase()
-        );
-        writeln!(
-            o,
-            "\n<a id=\"{anchor}\"></a>\n#### {}{} fields\n",
-            if lane { "lane " } else { "" },
-            r.name
-        )
-        .unwrap();
-        writeln!(
-            o,
-            "| bits | field | access | description |\n|---|---|---|---|"
-        )
-        .unwrap();
+        let anchor = format!("{}{}", if lane { "lane-" } else { "" }, r.name.to_lowercase());
+        writeln!(o, "\n<a id=\"{anchor}\"></a>\n#### {}{} fields\n", if lane { "lane " } else { "" }, r.name).unwrap();
+        writeln!(o, "| bits | field | access | description |\n|---|---|---|---|").unwrap();
         for f in &r.fields {
-            writeln!(
-                o,
-                "| {} | {} | {} | {} |",
-                md_bits(f),
-                f.name,
-                f.access.as_deref().unwrap_or(&r.access),
-                md_cell(&f.desc)
-            )
-            .unwrap();
+            writeln!(o, "| {} | {} | {} | {} |", md_bits(f), f.name, f.access.as_deref().unwrap_or(&r.access), md_cell(&f.desc)).unwrap();
         }
     }
 }
@@ -850,40 +511,18 @@ fn render_md(m: &Map) -> String {
     )
     .unwrap();
     md_regs(&mut o, &m.lane_regs, true);
-    writeln!(
-        o,
-        "\n## Ring descriptor ({} bytes)\n\n{}\n",
-        m.desc_bytes, m.desc_desc
-    )
-    .unwrap();
+    writeln!(o, "\n## Ring descriptor ({} bytes)\n\n{}\n", m.desc_bytes, m.desc_desc).unwrap();
     writeln!(o, "| bytes | field | description |\n|---|---|---|").unwrap();
     for f in &m.desc_fields {
-        writeln!(
-            o,
-            "| {}..{} | {} | {} |",
-            f.offset,
-            f.offset + f.size - 1,
-            f.name,
-            md_cell(&f.desc)
-        )
-        .unwrap();
+        writeln!(o, "| {}..{} | {} | {} |", f.offset, f.offset + f.size - 1, f.name, md_cell(&f.desc)).unwrap();
     }
-    writeln!(
-        o,
-        "\n#### Descriptor STATUS word\n\n| bits | field | description |\n|---|---|---|"
-    )
-    .unwrap();
+    writeln!(o, "\n#### Descriptor STATUS word\n\n| bits | field | description |\n|---|---|---|").unwrap();
     for f in &m.desc_status {
         writeln!(o, "| {} | {} | {} |", md_bits(f), f.name, md_cell(&f.desc)).unwrap();
     }
     writeln!(o, "\n## Enumerations").unwrap();
     for e in &m.enums {
-        writeln!(
-            o,
-            "\n### {}\n\n{}\n\n| value | name | meaning |\n|---|---|---|",
-            e.name, e.desc
-        )
-        .unwrap();
+        writeln!(o, "\n### {}\n\n{}\n\n| value | name | meaning |\n|---|---|---|", e.name, e.desc).unwrap();
         for (n, v, d) in &e.values {
             writeln!(o, "| {v} | {n} | {} |", md_cell(d)).unwrap();
         }
@@ -918,32 +557,17 @@ fn generated_files_match_regmap_toml() {
             }
         }
     }
-    assert!(
-        stale.is_empty(),
-        "{} drifted from hdl/regmap.toml; regenerate with `{REGEN}`",
-        stale.join(", ")
-    );
+    assert!(stale.is_empty(), "{} drifted from hdl/regmap.toml; regenerate with `{REGEN}`", stale.join(", "));
 }
 
 #[test]
 fn constants_agree_with_the_toml() {
     // The checked-in constants the crate compiles with are the map's.
     let map = load(&root());
-    assert_eq!(
-        agilis_regmap::REGMAP_HASH,
-        map.hash(),
-        "regenerate with `{REGEN}`"
-    );
+    assert_eq!(agilis_regmap::REGMAP_HASH, map.hash(), "regenerate with `{REGEN}`");
     assert_eq!(agilis_regmap::REGISTERS.len(), map.regs.len());
     assert_eq!(agilis_regmap::LANE_REGISTERS.len(), map.lane_regs.len());
-    assert_eq!(
-        agilis_regmap::reg::CONTROL,
-        map.regs
-            .iter()
-            .find(|r| r.name == "CONTROL")
-            .unwrap()
-            .offset
-    );
+    assert_eq!(agilis_regmap::reg::CONTROL, map.regs.iter().find(|r| r.name == "CONTROL").unwrap().offset);
 }
 
 #[test]
@@ -952,10 +576,6 @@ fn job_error_bits_fit_one_byte() {
     let map = load(&root());
     let lane_err = map.lane_regs.iter().find(|r| r.name == "ERROR").unwrap();
     assert!(lane_err.fields.iter().all(|f| f.msb < 8) && lane_err.fields.len() == 8);
-    let je = map
-        .desc_status
-        .iter()
-        .find(|f| f.name == "JOB_ERROR")
-        .unwrap();
+    let je = map.desc_status.iter().find(|f| f.name == "JOB_ERROR").unwrap();
     assert_eq!(je.width(), 8);
 }

@@ -40,22 +40,12 @@ pub struct TwinKey {
 }
 
 /// Loads a random key of each shape into both engines.
-pub fn load_twins(
-    tested: &dyn Engine,
-    reference: &SoftwareEngine,
-    shapes: &[AeadShape],
-    rng: &mut Rng,
-) -> Vec<TwinKey> {
+pub fn load_twins(tested: &dyn Engine, reference: &SoftwareEngine, shapes: &[AeadShape], rng: &mut Rng) -> Vec<TwinKey> {
     shapes
         .iter()
         .map(|&(aead, key_len, nonce_len)| {
             let key = rng.bytes(key_len);
-            TwinKey {
-                aead,
-                nonce_len,
-                tested: tested.load_key(aead, &key).unwrap(),
-                reference: reference.load_key(aead, &key).unwrap(),
-            }
+            TwinKey { aead, nonce_len, tested: tested.load_key(aead, &key).unwrap(), reference: reference.load_key(aead, &key).unwrap() }
         })
         .collect()
 }
@@ -71,22 +61,12 @@ pub struct Spec {
 }
 
 /// Runs `specs` as one batch; returns the results and the buffers afterwards.
-pub fn run(
-    engine: &dyn Engine,
-    handle: impl Fn(usize) -> KeyHandle,
-    specs: &[Spec],
-) -> (Vec<Result<(), Error>>, Vec<Vec<u8>>) {
+pub fn run(engine: &dyn Engine, handle: impl Fn(usize) -> KeyHandle, specs: &[Spec]) -> (Vec<Result<(), Error>>, Vec<Vec<u8>>) {
     let mut buffers: Vec<Vec<u8>> = specs.iter().map(|s| s.buffer.clone()).collect();
     let mut jobs: Vec<Job> = specs
         .iter()
         .zip(buffers.iter_mut())
-        .map(|(s, buffer)| Job {
-            key: handle(s.key),
-            direction: s.direction,
-            nonce: &s.nonce,
-            aad: &s.aad,
-            buffer,
-        })
+        .map(|(s, buffer)| Job { key: handle(s.key), direction: s.direction, nonce: &s.nonce, aad: &s.aad, buffer })
         .collect();
     let results = engine.process(&mut jobs);
     drop(jobs);

@@ -4,7 +4,7 @@
 
 use agilis_suites::aead::AeadKey;
 use agilis_suites::registry::codepoint;
-use agilis_verilator::core::{CORE_CONFIGS, CoreAlgorithm, CoreConfig};
+use agilis_verilator::core::{CoreAlgorithm, CoreConfig, CORE_CONFIGS};
 
 /// The software AEAD the core must match byte for byte.
 pub fn reference(algorithm: CoreAlgorithm, key: &[u8]) -> AeadKey {
@@ -19,11 +19,7 @@ pub fn reference(algorithm: CoreAlgorithm, key: &[u8]) -> AeadKey {
 pub fn configs() -> &'static [CoreConfig] {
     let built: Vec<&str> = agilis_verilator::model_names().collect();
     for c in CORE_CONFIGS {
-        assert!(
-            built.contains(&c.name),
-            "core configuration {} is not in this build (verilator-tests/build.rs)",
-            c.name
-        );
+        assert!(built.contains(&c.name), "core configuration {} is not in this build (verilator-tests/build.rs)", c.name);
     }
     CORE_CONFIGS
 }
@@ -34,10 +30,7 @@ pub struct Rng(u64);
 
 impl Rng {
     pub fn from_env(default: u64) -> Rng {
-        let seed = std::env::var("AGILIS_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(default);
+        let seed = std::env::var("AGILIS_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(default);
         eprintln!("seed {seed} (set AGILIS_SEED to replay)");
         Rng(seed)
     }

@@ -70,17 +70,9 @@ impl Alg {
 }
 
 /// Software seal: (ciphertext, tag).
-pub fn sw_seal(
-    alg: Alg,
-    key: &[u8],
-    nonce: &[u8; 16],
-    ad: &[u8],
-    pt: &[u8],
-) -> (Vec<u8>, [u8; 16]) {
+pub fn sw_seal(alg: Alg, key: &[u8], nonce: &[u8; 16], ad: &[u8], pt: &[u8]) -> (Vec<u8>, [u8; 16]) {
     let k = AeadKey::new(alg.codepoint(), key).expect("software key");
-    let mut ct = k
-        .seal(&nonce[..alg.nonce_len()], ad, pt)
-        .expect("software seal");
+    let mut ct = k.seal(&nonce[..alg.nonce_len()], ad, pt).expect("software seal");
     let tag: [u8; 16] = ct.split_off(pt.len()).try_into().unwrap();
     (ct, tag)
 }
@@ -101,88 +93,44 @@ impl Key {
     }
 
     /// An encrypt job and its expected (ciphertext, tag).
-    pub fn encrypt(
-        &self,
-        rng: &mut Rng,
-        ad_len: usize,
-        msg_len: usize,
-    ) -> (Job, Vec<u8>, [u8; 16]) {
+    pub fn encrypt(&self, rng: &mut Rng, ad_len: usize, msg_len: usize) -> (Job, Vec<u8>, [u8; 16]) {
         let mut nonce = [0u8; 16];
         nonce[..self.alg.nonce_len()].copy_from_slice(&rng.bytes(self.alg.nonce_len()));
         let ad = rng.bytes(ad_len);
         let pt = rng.bytes(msg_len);
         let (ct, tag) = sw_seal(self.alg, &self.key, &nonce, &ad, &pt);
-        (
-            Job {
-                slot: self.slot,
-                decrypt: false,
-                nonce,
-                ad,
-                msg: pt,
-                ..Job::default()
-            },
-            ct,
-            tag,
-        )
+        (Job { slot: self.slot, decrypt: false, nonce, ad, msg: pt, ..Job::default() }, ct, tag)
     }
 
     /// A decrypt job of a genuine ciphertext, and its expected plaintext.
     pub fn decrypt(&self, rng: &mut Rng, ad_len: usize, msg_len: usize) -> (Job, Vec<u8>) {
         let (enc, ct, tag) = self.encrypt(rng, ad_len, msg_len);
-        (
-            Job {
-                decrypt: true,
-                msg: ct,
-                tag,
-                ..enc.clone()
-            },
-            enc.msg,
-        )
+        (Job { decrypt: true, msg: ct, tag, ..enc.clone() }, enc.msg)
     }
 }
 
 /// The checks of a successful encryption.
 pub fn check_encrypt(what: &str, o: &Outcome, ct: &[u8], tag: &[u8; 16]) {
-    assert!(
-        o.done && !o.error && !o.tag_ok && !o.tag_fail,
-        "{what}: status {o:?}"
-    );
+    assert!(o.done && !o.error && !o.tag_ok && !o.tag_fail, "{what}: status {o:?}");
     assert_eq!(o.output, ct, "{what}: ciphertext");
     assert_eq!(o.tag.as_ref(), Some(tag), "{what}: tag in the destination");
     if let Some(reg_tag) = o.reg_tag {
         assert_eq!(&reg_tag, tag, "{what}: TAG registers");
     }
-    assert!(
-        o.padding.iter().all(|&b| b == 0),
-        "{what}: destination padding {:?}",
-        o.padding
-    );
+    assert!(o.padding.iter().all(|&b| b == 0), "{what}: destination padding {:?}", o.padding);
 }
 
 /// The checks of a successful decryption.
 pub fn check_decrypt(what: &str, o: &Outcome, pt: &[u8]) {
-    assert!(
-        o.done && !o.error && o.tag_ok && !o.tag_fail,
-        "{what}: status {o:?}"
-    );
+    assert!(o.done && !o.error && o.tag_ok && !o.tag_fail, "{what}: status {o:?}");
     assert_eq!(o.output, pt, "{what}: plaintext");
     if let Some(reg_tag) = o.reg_tag {
-        assert_eq!(
-            reg_tag, [0; 16],
-            "{what}: a decrypt's tag must not be readable"
-        );
+        assert_eq!(reg_tag, [0; 16], "{what}: a decrypt's tag must not be readable");
     }
-    assert!(
-        o.padding.iter().all(|&b| b == 0),
-        "{what}: destination padding"
-    );
+    assert!(o.padding.iter().all(|&b| b == 0), "{what}: destination padding");
 }
 
 /// No AXI rule was broken on the master port.
 pub fn check_bus(m: &TopModel) {
-    assert!(
-        m.violations().is_empty(),
-        "AXI violations: {:#?}",
-        m.violations()
-    );
+    assert!(m.violations().is_empty(), "AXI violations: {:#?}", m.violations());
 }
