@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use agilis_driver::bitstream::{self, BitHeader};
-use agilis_driver::card::{self, Bus, Card, CardInfo, KeyAlg, SelftestReport};
+use agilis_driver::card::{self, Bus, Card, CardInfo, SelftestReport};
 use agilis_verilator::sim_bus::{CARD_MODEL, SimBus};
 use agilis_verilator::top::TopModel;
 use agilis_vfio::jtag::{self, DEFAULT_BOARD, DEFAULT_CABLE, JtagLoad};
@@ -182,13 +182,6 @@ fn write_location(out: &mut impl Write, c: &CardLocation) -> std::io::Result<()>
     )
 }
 
-fn alg_name(alg: KeyAlg) -> &'static str {
-    match alg {
-        KeyAlg::AsconAead128 => "ascon-aead128",
-        KeyAlg::Aes256Gcm => "aes-256-gcm",
-    }
-}
-
 fn write_info(out: &mut impl Write, info: &CardInfo) -> std::io::Result<()> {
     let hash_note = if info.regmap_hash == agilis_regmap::REGMAP_HASH {
         "matches this build"
@@ -196,7 +189,7 @@ fn write_info(out: &mut impl Write, info: &CardInfo) -> std::io::Result<()> {
         "differs from this build's"
     };
     let lanes: Vec<String> = (0..info.lanes)
-        .map(|l| format!("{l} {}", alg_name(info.lane_alg(l))))
+        .map(|l| format!("{l} {}", info.lane_alg(l).name()))
         .collect();
     writeln!(
         out,
@@ -387,7 +380,7 @@ fn write_report(out: &mut impl Write, report: &SelftestReport) -> std::io::Resul
             out,
             "{:<4}  {:<13}  {:<8}  {:>11}  {:>11}  {}",
             l.lane,
-            alg_name(l.kind),
+            l.kind.name(),
             verdict(l.builtin_pass),
             l.kats_passed,
             l.kats_failed,

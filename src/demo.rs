@@ -192,15 +192,7 @@ fn offload_demo() -> CliResult {
         Err(e) => return Err(e),
     };
     let info = card.with_card(|c| c.info().clone());
-    let lanes: Vec<&str> = (0..info.lanes)
-        .map(|i| {
-            if info.lane_kind >> i & 1 == 1 {
-                "aes-256-gcm"
-            } else {
-                "ascon-aead128"
-            }
-        })
-        .collect();
+    let lanes: Vec<&str> = (0..info.lanes).map(|i| info.lane_alg(i).name()).collect();
     println!(
         "  card: {} lanes [{}], {} key slots, jobs up to {} KiB",
         info.lanes,
@@ -282,10 +274,10 @@ fn offload_demo() -> CliResult {
     );
 
     // The dispatcher: which sizes the measured crossovers send to the card.
-    let mut config = DispatchConfig::default();
-    // The simulator's wall time is not card time: a 64 KiB job takes it
-    // longer than a real card's deadline allows.
-    config.card_deadline = std::time::Duration::from_secs(3600);
+    let config = DispatchConfig {
+        card_deadline: agilis_verilator::sim_bus::SIM_DISPATCH_DEADLINE,
+        ..DispatchConfig::default()
+    };
     let auto = AutoEngine::new(Some(card.clone() as Arc<dyn Engine>), config.clone());
     let key = auto
         .load_key(codepoint::ASCON_AEAD128, &[7; 16])

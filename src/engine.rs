@@ -126,20 +126,15 @@ impl EngineArgs {
         if self.ruler == Mode::Off {
             return card;
         }
-        match Ruler::new(card.clone(), self.ruler) {
-            Ok(ruler) => Arc::new(ruler.with_sink(Arc::new(|a: &Alarm| note(&a.to_string())))),
-            Err(e) => {
-                // Only the OS RNG can fail here; checking nothing silently
-                // would be worse than saying so and checking every job.
-                note(&format!(
-                    "sampling needs the OS RNG ({e}); checking every job instead"
-                ));
-                Arc::new(
-                    Ruler::with_seed(card, Mode::All, 0)
-                        .with_sink(Arc::new(|a: &Alarm| note(&a.to_string()))),
-                )
-            }
-        }
+        let ruler = Ruler::new(card.clone(), self.ruler).unwrap_or_else(|e| {
+            // Only the OS RNG can fail here; checking nothing silently
+            // would be worse than saying so and checking every job.
+            note(&format!(
+                "sampling needs the OS RNG ({e}); checking every job instead"
+            ));
+            Ruler::with_seed(card, Mode::All, 0)
+        });
+        Arc::new(ruler.with_sink(Arc::new(|a: &Alarm| note(&a.to_string()))))
     }
 }
 

@@ -20,6 +20,12 @@ use crate::top::{SimError, TopModel};
 /// holds.
 pub const CARD_MODEL: &str = "top_mixed";
 
+/// A wall-clock deadline for the dispatcher (`DispatchConfig::card_deadline`)
+/// over the simulated card: the simulator takes far longer in wall time
+/// than a card would, so a real card's deadline would demote it on every
+/// large batch. The driver's own timeout still counts simulated time.
+pub const SIM_DISPATCH_DEADLINE: Duration = Duration::from_secs(3600);
+
 /// The nominal clock that converts simulated cycles to card time (only
 /// deadlines depend on it).
 pub const SIM_CLOCK_HZ: u64 = 100_000_000;

@@ -34,7 +34,7 @@ pub mod workload;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use agilis_driver::card::{Bus, CardInfo, KeyAlg};
 use agilis_driver::dispatch::{AutoEngine, DispatchConfig, DispatchEvent};
@@ -410,7 +410,7 @@ pub fn measure<B: Bus + 'static>(
     // the dispatcher's wall-clock deadline would demote the card.
     let auto_config = DispatchConfig {
         card_deadline: match kind {
-            CardKind::Sim => Duration::from_secs(3600),
+            CardKind::Sim => agilis_verilator::sim_bus::SIM_DISPATCH_DEADLINE,
             CardKind::Vfio => measured.card_deadline,
         },
         ..measured.clone()

@@ -62,6 +62,18 @@ impl KeyAlg {
             KeyAlg::Aes256Gcm => 12,
         }
     }
+    /// The `agilis_suites` registry code point.
+    pub fn codepoint(self) -> u16 {
+        use agilis_suites::registry::codepoint as cp;
+        match self {
+            KeyAlg::AsconAead128 => cp::ASCON_AEAD128,
+            KeyAlg::Aes256Gcm => cp::AES_256_GCM,
+        }
+    }
+    /// The registry's name (`ascon-aead128`, `aes-256-gcm`).
+    pub fn name(self) -> &'static str {
+        agilis_suites::registry::by_codepoint(self.codepoint()).map_or("?", |a| a.name)
+    }
     /// The card algorithm of an `agilis_suites` registry code point, if any.
     pub fn from_codepoint(aead: u16) -> Option<KeyAlg> {
         use agilis_suites::registry::codepoint as cp;
@@ -70,6 +82,20 @@ impl KeyAlg {
             cp::AES_256_GCM => Some(KeyAlg::Aes256Gcm),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod key_alg_tests {
+    use super::KeyAlg;
+
+    #[test]
+    fn code_points_and_names_round_trip_through_the_registry() {
+        for alg in [KeyAlg::AsconAead128, KeyAlg::Aes256Gcm] {
+            assert_eq!(KeyAlg::from_codepoint(alg.codepoint()), Some(alg));
+        }
+        assert_eq!(KeyAlg::AsconAead128.name(), "ascon-aead128");
+        assert_eq!(KeyAlg::Aes256Gcm.name(), "aes-256-gcm");
     }
 }
 
